@@ -1,0 +1,200 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"anju/server/httpx"
+	"anju/server/problem"
+	"anju/server/store"
+)
+
+// Roles of staff users.
+const (
+	RoleCity      = "city"      // 市老旧小区改造办: everything
+	RoleDistrict  = "district"  // 县区住建/房管: one district
+	RoleCommittee = "committee" // 社区居委会: one community
+)
+
+// Staff is a signed-in staff user.
+type Staff struct {
+	ID          int64
+	Username    string
+	Role        string
+	DistrictID  int64
+	CommunityID int64
+}
+
+// Actor names the staff user in the audit log.
+func (s *Staff) Actor() string { return "staff:" + s.Username }
+
+// CanDistrict tells whether s may see district d.
+func (s *Staff) CanDistrict(d int64) bool {
+	return s.Role == RoleCity || s.DistrictID == d
+}
+
+// CanCommunity tells whether s may see community c of district d.
+func (s *Staff) CanCommunity(d, c int64) bool {
+	switch s.Role {
+	case RoleCity:
+		return true
+	case RoleDistrict:
+		return s.DistrictID == d
+	default:
+		return s.CommunityID == c
+	}
+}
+
+// Household is a signed-in household.
+type Household struct {
+	ID          int64
+	BuildingID  int64
+	CommunityID int64
+	DistrictID  int64
+	CodeVersion int
+}
+
+// HouseholdLookup loads a household's principal; store.ErrNotFound when it is gone.
+type HouseholdLookup func(ctx context.Context, id int64) (Household, error)
+
+// Guard checks bearer tokens on the routes it wraps.
+type Guard struct {
+	tokens     *Tokens
+	db         *store.DB
+	households HouseholdLookup
+}
+
+// NewGuard returns a guard; households loads household principals.
+func NewGuard(tokens *Tokens, db *store.DB, households HouseholdLookup) *Guard {
+	return &Guard{tokens: tokens, db: db, households: households}
+}
+
+const (
+	staffKey     = "anju.staff"
+	householdKey = "anju.household"
+)
+
+func bearer(c echo.Context) (string, error) {
+	h := c.Request().Header.Get(echo.HeaderAuthorization)
+	raw, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || strings.TrimSpace(raw) == "" {
+		return "", problem.Unauthorized("sign_in_required", "Sign in first: send the token from the sign-in answer as 'Authorization: Bearer <token>'.")
+	}
+	return strings.TrimSpace(raw), nil
+}
+
+var errExpired = problem.Unauthorized("session_expired", "Your sign-in has expired or is no longer valid; please sign in again.")
+
+// Staff lets through signed-in staff of the given roles (any role when none given).
+func (g *Guard) Staff(roles ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			raw, err := bearer(c)
+			if err != nil {
+				return err
+			}
+			sub, err := g.tokens.parse(raw, audienceStaff)
+			if err != nil {
+				if _, herr := g.tokens.parse(raw, audienceHousehold); herr == nil {
+					return problem.Forbidden("This is a household's sign-in; this page is for staff only.")
+				}
+				return errExpired
+			}
+			u, err := g.loadStaff(c.Request().Context(), sub.id)
+			if err != nil {
+				return err
+			}
+			if len(roles) > 0 && !contains(roles, u.Role) {
+				return problem.Forbidden("This needs the role %s; you are signed in as %s.", strings.Join(roles, " or "), u.Role)
+			}
+			c.Set(staffKey, u)
+			return next(c)
+		}
+	}
+}
+
+func (g *Guard) loadStaff(ctx context.Context, id int64) (*Staff, error) {
+	var u StaffUser
+	err := g.db.WithContext(ctx).Take(&u, id).Error
+	if err := store.NotFound(err); errors.Is(err, store.ErrNotFound) {
+		return nil, errExpired
+	} else if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, problem.Unauthorized("account_disabled", "This staff account has been disabled; ask your administrator.")
+	}
+	return u.principal(), nil
+}
+
+// Household lets through a signed-in household whose code has not been replaced.
+func (g *Guard) Household() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			raw, err := bearer(c)
+			if err != nil {
+				return err
+			}
+			sub, err := g.tokens.parse(raw, audienceHousehold)
+			if err != nil {
+				if _, serr := g.tokens.parse(raw, audienceStaff); serr == nil {
+					return problem.Forbidden("This is a staff sign-in; these pages are for one household, signed in with its code.")
+				}
+				return errExpired
+			}
+			h, err := g.households(c.Request().Context(), sub.id)
+			if errors.Is(err, store.ErrNotFound) {
+				return errExpired
+			}
+			if err != nil {
+				return err
+			}
+			if h.CodeVersion != sub.codeVersion {
+				return problem.Unauthorized("session_expired", "A new household code has been issued; sign in again with the code from the new slip.")
+			}
+			c.Set(householdKey, &h)
+			return next(c)
+		}
+	}
+}
+
+// StaffFrom returns the staff user the guard let through.
+func StaffFrom(c echo.Context) (*Staff, error) {
+	s, ok := c.Get(staffKey).(*Staff)
+	if !ok || s == nil {
+		return nil, problem.Unauthorized("sign_in_required", "Sign in as staff first.")
+	}
+	return s, nil
+}
+
+// HouseholdFrom returns the household the guard let through.
+func HouseholdFrom(c echo.Context) (*Household, error) {
+	h, ok := c.Get(householdKey).(*Household)
+	if !ok || h == nil {
+		return nil, problem.Unauthorized("sign_in_required", "Sign in with your room and household code first.")
+	}
+	return h, nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// StaffAndID is the common start of staff handlers on /things/:id: the staff
+// user and the id from the path.
+func StaffAndID(c echo.Context) (*Staff, int64, error) {
+	s, err := StaffFrom(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := httpx.ID(c, "id")
+	return s, id, err
+}

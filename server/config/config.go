@@ -1,0 +1,187 @@
+// Package config loads Anju's settings: documented defaults in configs/anju.yaml,
+// overridden by ANJU_* environment variables, validated once at start.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is every setting the server reads.
+type Config struct {
+	HTTPAddr           string        `yaml:"http_addr"`
+	PublicURL          string        `yaml:"public_url"`
+	DatabaseURL        string        `yaml:"database_url"`
+	JWTSecret          string        `yaml:"jwt_secret"`
+	StaffTokenTTL      time.Duration `yaml:"staff_token_ttl"`
+	HouseholdTokenTTL  time.Duration `yaml:"household_token_ttl"`
+	TrustedProxies     []string      `yaml:"trusted_proxies"`
+	LoginRatePerMinute int           `yaml:"login_rate_per_minute"`
+	LockoutAttempts    int           `yaml:"lockout_attempts"`
+	LockoutWindow      time.Duration `yaml:"lockout_window"`
+	LockoutDuration    time.Duration `yaml:"lockout_duration"`
+	LogLevel           string        `yaml:"log_level"`
+}
+
+// Defaults are the values used when neither the file nor the environment sets one.
+// They match configs/anju.yaml.
+func Defaults() Config {
+	return Config{
+		HTTPAddr:           "127.0.0.1:8080",
+		DatabaseURL:        "data/anju.db",
+		StaffTokenTTL:      12 * time.Hour,
+		HouseholdTokenTTL:  30 * 24 * time.Hour,
+		LoginRatePerMinute: 30,
+		LockoutAttempts:    5,
+		LockoutWindow:      15 * time.Minute,
+		LockoutDuration:    15 * time.Minute,
+		LogLevel:           "info",
+	}
+}
+
+// Load reads the YAML file at path (skipped when path is empty, or when it is the
+// default path and does not exist), applies the environment and validates.
+func Load(path string, pathIsDefault bool, env func(string) (string, bool)) (Config, error) {
+	cfg := Defaults()
+	if path != "" {
+		raw, err := os.ReadFile(path)
+		switch {
+		case err == nil:
+			if err := yaml.Unmarshal(raw, &cfg); err != nil {
+				return cfg, fmt.Errorf("config file %s: %w", path, err)
+			}
+		case errors.Is(err, os.ErrNotExist) && pathIsDefault:
+		default:
+			return cfg, fmt.Errorf("config file: %w", err)
+		}
+	}
+	if err := applyEnv(&cfg, env); err != nil {
+		return cfg, err
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = derivePublicURL(cfg.HTTPAddr)
+	}
+	return cfg, cfg.Validate()
+}
+
+func applyEnv(cfg *Config, env func(string) (string, bool)) error {
+	str := func(name string, dst *string) {
+		if v, ok := env(name); ok {
+			*dst = strings.TrimSpace(v)
+		}
+	}
+	dur := func(name string, dst *time.Duration) error {
+		if v, ok := env(name); ok {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("%s=%q is not a duration such as 15m or 12h", name, v)
+			}
+			*dst = d
+		}
+		return nil
+	}
+	num := func(name string, dst *int) error {
+		if v, ok := env(name); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("%s=%q is not a whole number", name, v)
+			}
+			*dst = n
+		}
+		return nil
+	}
+	str("ANJU_HTTP_ADDR", &cfg.HTTPAddr)
+	str("ANJU_PUBLIC_URL", &cfg.PublicURL)
+	str("ANJU_DATABASE_URL", &cfg.DatabaseURL)
+	str("ANJU_JWT_SECRET", &cfg.JWTSecret)
+	str("ANJU_LOG_LEVEL", &cfg.LogLevel)
+	if v, ok := env("ANJU_TRUSTED_PROXIES"); ok {
+		cfg.TrustedProxies = nil
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+			}
+		}
+	}
+	for _, f := range []func() error{
+		func() error { return dur("ANJU_STAFF_TOKEN_TTL", &cfg.StaffTokenTTL) },
+		func() error { return dur("ANJU_HOUSEHOLD_TOKEN_TTL", &cfg.HouseholdTokenTTL) },
+		func() error { return dur("ANJU_LOCKOUT_WINDOW", &cfg.LockoutWindow) },
+		func() error { return dur("ANJU_LOCKOUT_DURATION", &cfg.LockoutDuration) },
+		func() error { return num("ANJU_LOGIN_RATE_PER_MINUTE", &cfg.LoginRatePerMinute) },
+		func() error { return num("ANJU_LOCKOUT_ATTEMPTS", &cfg.LockoutAttempts) },
+	} {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Validate reports the first setting that cannot work, in words an operator can act on.
+func (c Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		return fmt.Errorf("http_addr %q must be host:port, e.g. 127.0.0.1:8080", c.HTTPAddr)
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("public_url %q must be an http(s) address such as https://anju.example.cn", c.PublicURL)
+	}
+	if c.DatabaseURL == "" {
+		return errors.New("database_url is empty: give a SQLite file path or a postgres:// URL")
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		return errors.New("jwt_secret must be at least 32 characters (or empty to generate one)")
+	}
+	if c.StaffTokenTTL < time.Minute || c.HouseholdTokenTTL < time.Minute {
+		return errors.New("token lifetimes must be at least 1m")
+	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil {
+			return fmt.Errorf("trusted proxy %q is not a CIDR range such as 10.0.0.0/8", p)
+		}
+	}
+	if c.LoginRatePerMinute < 1 {
+		return errors.New("login_rate_per_minute must be at least 1")
+	}
+	if c.LockoutAttempts < 1 || c.LockoutWindow <= 0 || c.LockoutDuration <= 0 {
+		return errors.New("lockout_attempts, lockout_window and lockout_duration must be positive")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log_level %q must be debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+// derivePublicURL is the address residents reach when none is configured: the
+// listening address, with a wildcard host read as this machine.
+func derivePublicURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// IsPostgres tells whether DatabaseURL names a PostgreSQL server.
+func (c Config) IsPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// ResidentURL is the link a building's QR code encodes.
+func (c Config) ResidentURL(buildingToken string) string {
+	return strings.TrimRight(c.PublicURL, "/") + "/b/" + buildingToken
+}

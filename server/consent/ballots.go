@@ -1,0 +1,130 @@
+package consent
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"anju/server/problem"
+)
+
+// Channels a vote arrives through.
+const (
+	ChannelOnline = "online"
+	ChannelPaper  = "paper"
+)
+
+// Ballot is a household's current vote (表决票) on one plan version: exactly
+// one per household and plan, enforced by a unique index.
+type Ballot struct {
+	ID                int64
+	PlanID            int64
+	HouseholdID       int64
+	Revision          int
+	CurrentRevisionID *int64
+	PlanChoice        string
+	ManagementChoice  string
+	Channel           string
+	RecordedAt        time.Time
+	CreatedAt         time.Time
+}
+
+// Revision is one vote ever cast, kept forever and chained by hash within its plan.
+type Revision struct {
+	ID               int64
+	BallotID         int64
+	PlanID           int64
+	HouseholdID      int64
+	Revision         int
+	PlanChoice       string
+	ManagementChoice string
+	Channel          string
+	RecordedBy       *int64
+	ReplacesID       *int64
+	SignaturePNG     []byte `gorm:"column:signature_png"`
+	SignatureSHA256  string `gorm:"column:signature_sha256"`
+	IdempotencyKey   *string
+	RequestHash      string
+	ClientIP         string `gorm:"column:client_ip"`
+	RecordedAt       time.Time
+	PrevHash         string
+	Hash             string
+}
+
+// TableName binds Revision to its table.
+func (Revision) TableName() string { return "ballot_revisions" }
+
+// digest is the revision's hash: every field that matters, and the previous hash.
+func (r *Revision) digest() string {
+	opt := func(p *int64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatInt(*p, 10)
+	}
+	h := sha256.New()
+	for _, part := range []string{r.PrevHash, strconv.FormatInt(r.PlanID, 10), strconv.FormatInt(r.HouseholdID, 10),
+		strconv.Itoa(r.Revision), r.PlanChoice, r.ManagementChoice, r.Channel, opt(r.RecordedBy), opt(r.ReplacesID),
+		r.SignatureSHA256, r.RecordedAt.UTC().Format(time.RFC3339Nano)} {
+		h.Write([]byte(strconv.Itoa(len(part))))
+		h.Write([]byte{':'})
+		h.Write([]byte(part))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Receipt is what a household gets back for a vote (回执).
+type Receipt struct {
+	ID               int64     `json:"id"`
+	PlanID           int64     `json:"plan_id"`
+	HouseholdID      int64     `json:"household_id"`
+	Revision         int       `json:"revision"`
+	PlanChoice       string    `json:"plan_choice"`
+	ManagementChoice string    `json:"management_choice"`
+	Channel          string    `json:"channel"`
+	RecordedAt       time.Time `json:"recorded_at"`
+	ChangeableUntil  time.Time `json:"changeable_until"`
+	Replaces         *int64    `json:"replaces"`
+	Hash             string    `json:"hash"`
+}
+
+func receiptOf(r *Revision, closes time.Time) *Receipt {
+	return &Receipt{ID: r.ID, PlanID: r.PlanID, HouseholdID: r.HouseholdID, Revision: r.Revision,
+		PlanChoice: r.PlanChoice, ManagementChoice: r.ManagementChoice, Channel: r.Channel,
+		RecordedAt: r.RecordedAt, ChangeableUntil: closes, Replaces: r.ReplacesID, Hash: r.Hash}
+}
+
+// OptionalID tells a JSON field that is absent from one that is null: a vote
+// that says "replaces": null claims to be the first, while one without the
+// field simply replaces whatever is there.
+type OptionalID struct {
+	Set bool
+	ID  *int64
+}
+
+// UnmarshalJSON records that the field was present.
+func (o *OptionalID) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if bytes.Equal(b, []byte("null")) {
+		o.ID = nil
+		return nil
+	}
+	var id int64
+	if err := json.Unmarshal(b, &id); err != nil || id <= 0 {
+		return problem.Field("replaces", "must be the id of the receipt this vote replaces, or null for a first vote")
+	}
+	o.ID = &id
+	return nil
+}
+
+// BallotInput is a household's vote as the phone sends it.
+type BallotInput struct {
+	PlanID           int64      `json:"plan_id"`
+	PlanChoice       string     `json:"plan_choice"`
+	ManagementChoice string     `json:"management_choice"`
+	Signature        string     `json:"signature"`
+	Replaces         OptionalID `json:"replaces"`
+}

@@ -1,0 +1,233 @@
+// Package httpx is the HTTP edge's shared plumbing: the JSON error envelope and
+// the central error handler, strict JSON binding, path parameters and list
+// envelopes. Handlers in the domain packages use it; nothing here knows the domain.
+package httpx
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"anju/server/problem"
+	"anju/server/store"
+)
+
+// MaxBody is the largest request body accepted, 1 MiB.
+const MaxBody = 1 << 20
+
+// ErrorBody is the JSON error envelope.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail says what went wrong.
+type ErrorDetail struct {
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Details map[string]any `json:"details,omitempty"`
+}
+
+// List is the envelope of every list response.
+type List[T any] struct {
+	Items []T `json:"items"`
+}
+
+// Items wraps a slice, never answering null.
+func Items[T any](items []T) List[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return List[T]{Items: items}
+}
+
+var kindStatus = map[problem.Kind]int{
+	problem.KindInvalid:       http.StatusBadRequest,
+	problem.KindUnauthorized:  http.StatusUnauthorized,
+	problem.KindForbidden:     http.StatusForbidden,
+	problem.KindNotFound:      http.StatusNotFound,
+	problem.KindConflict:      http.StatusConflict,
+	problem.KindGone:          http.StatusGone,
+	problem.KindUnprocessable: http.StatusUnprocessableEntity,
+	problem.KindTooMany:       http.StatusTooManyRequests,
+}
+
+var statusCode = map[int]string{
+	http.StatusBadRequest:            "bad_request",
+	http.StatusUnauthorized:          "unauthorized",
+	http.StatusForbidden:             "forbidden",
+	http.StatusNotFound:              "not_found",
+	http.StatusMethodNotAllowed:      "method_not_allowed",
+	http.StatusRequestEntityTooLarge: "body_too_large",
+	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+	http.StatusTooManyRequests:       "rate_limited",
+	http.StatusServiceUnavailable:    "unavailable",
+}
+
+// ErrorHandler answers every error in the JSON envelope. Problems keep their
+// code and message; Echo's own errors get a generic code; anything else is a 500
+// that is logged with the request id and tells the client nothing internal.
+func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		status, body := classify(err)
+		if status >= 500 {
+			reqID := c.Response().Header().Get(echo.HeaderXRequestID)
+			log.Error("request failed", "err", err, "method", c.Request().Method,
+				"path", c.Request().URL.Path, "request_id", reqID)
+			body.Error.Message = "Something went wrong on our side. Please try again; if it keeps happening, quote request id " + reqID + "."
+		}
+		if p, ok := problem.As(err); ok && p.RetryAfter > 0 {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(p.RetryAfter.Seconds()))))
+		}
+		var werr error
+		if c.Request().Method == http.MethodHead {
+			werr = c.NoContent(status)
+		} else {
+			werr = c.JSON(status, body)
+		}
+		if werr != nil {
+			log.Warn("writing error response", "err", werr)
+		}
+	}
+}
+
+func classify(err error) (int, ErrorBody) {
+	if p, ok := problem.As(err); ok {
+		status := kindStatus[p.Kind]
+		if status == 0 {
+			status = http.StatusBadRequest
+		}
+		return status, ErrorBody{ErrorDetail{Code: p.Code, Message: p.Message, Details: p.Details}}
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code := statusCode[he.Code]
+		if code == "" {
+			code = "error"
+		}
+		msg := http.StatusText(he.Code)
+		switch he.Code {
+		case http.StatusNotFound:
+			msg = "There is no such address in the Anju API; see /api/v1/openapi.json for the routes."
+		case http.StatusMethodNotAllowed:
+			msg = "This address does not accept that method; see /api/v1/openapi.json."
+		case http.StatusRequestEntityTooLarge:
+			msg = "The request body is larger than 1 MiB; send less data (signatures are at most 512 KiB)."
+		case http.StatusTooManyRequests:
+			msg = "Too many requests from this address; wait a minute and try again."
+		default:
+			if s, ok := he.Message.(string); ok && he.Code < 500 {
+				msg = s
+			}
+		}
+		return he.Code, ErrorBody{ErrorDetail{Code: code, Message: msg}}
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return http.StatusNotFound, ErrorBody{ErrorDetail{Code: "not_found", Message: "Nothing with that id exists, or you may not see it."}}
+	}
+	return http.StatusInternalServerError, ErrorBody{ErrorDetail{Code: "internal", Message: ""}}
+}
+
+// Bind decodes the JSON body strictly into dst: at most 1 MiB, no unknown fields,
+// one JSON value. Its errors name the field and the problem.
+func Bind(c echo.Context, dst any) error {
+	req := c.Request()
+	if ct := req.Header.Get(echo.HeaderContentType); ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
+		return problem.Invalid("unsupported_media_type", "Send the body as JSON with Content-Type: application/json (got %q).", ct)
+	}
+	body := http.MaxBytesReader(c.Response(), req.Body, MaxBody)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeProblem(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return problem.Invalid("malformed_json", "The body must hold exactly one JSON object, with nothing after it.")
+	}
+	return nil
+}
+
+func decodeProblem(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+	case errors.Is(err, io.EOF):
+		return problem.Invalid("malformed_json", "The request body is empty; send a JSON object.")
+	case errors.As(err, &syn):
+		return problem.Invalid("malformed_json", "The body is not valid JSON (problem near byte %d).", syn.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return problem.Invalid("malformed_json", "The body is cut off: the JSON is incomplete.")
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return problem.Invalid("malformed_json", "The body must be a JSON object.")
+		}
+		return problem.Field(typ.Field, "must be %s, not %s", describeType(typ.Type.Kind().String()), typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return problem.Invalid("unknown_field", "The field %q is not known here; check its spelling against /api/v1/openapi.json.", name).With("field", name)
+	}
+	var p *problem.Error
+	if errors.As(err, &p) {
+		return p
+	}
+	return problem.Invalid("malformed_json", "The body could not be read as JSON: %s", err.Error())
+}
+
+func describeType(kind string) string {
+	switch kind {
+	case "int", "int32", "int64", "uint", "uint32", "uint64":
+		return "a whole number"
+	case "float32", "float64":
+		return "a number"
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice":
+		return "a list"
+	case "struct", "map":
+		return "an object"
+	}
+	return "of another type"
+}
+
+// ID reads a positive numeric path parameter.
+func ID(c echo.Context, name string) (int64, error) {
+	raw := c.Param(name)
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, problem.Invalid("invalid_id", "%q is not an id: ids are positive whole numbers.", raw)
+	}
+	return id, nil
+}
+
+// QueryID reads an optional positive numeric query parameter (0 when absent).
+func QueryID(c echo.Context, name string) (int64, error) {
+	raw := c.QueryParam(name)
+	if raw == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, problem.Invalid("invalid_query", "%s=%q is not an id: ids are positive whole numbers.", name, raw)
+	}
+	return id, nil
+}
+
+// Created answers 201 with the resource.
+func Created(c echo.Context, v any) error { return c.JSON(http.StatusCreated, v) }
+
+// OK answers 200 with the resource.
+func OK(c echo.Context, v any) error { return c.JSON(http.StatusOK, v) }

@@ -1,0 +1,174 @@
+// Command anju is the residents' consent and feedback system for old residential
+// community renovation (城镇老旧小区改造).
+//
+//	anju [serve] [--config FILE] [--demo]     run the server (the default)
+//	anju admin create --username U --password P [--role city|district|committee] [--district-id N] [--community-id N]
+//	anju admin set-password --username U --password P
+//	anju openapi                              print the OpenAPI document
+//
+// Settings come from configs/anju.yaml (or --config) with ANJU_* environment
+// overrides; see that file.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"anju/server/app"
+	"anju/server/auth"
+	"anju/server/config"
+	"anju/server/demo"
+	"anju/server/problem"
+)
+
+const defaultConfig = "configs/anju.yaml"
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "anju:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(args, stdout, stderr)
+	case "admin":
+		return admin(args, stdout, stderr)
+	case "openapi":
+		return printOpenAPI(args, stdout, stderr)
+	case "help":
+		fmt.Fprintln(stdout, "usage: anju [serve|admin create|admin set-password|openapi] [flags]; anju <command> -h for flags")
+		return nil
+	}
+	return fmt.Errorf("unknown command %q: use serve, admin or openapi", cmd)
+}
+
+func loadConfig(path string) (config.Config, error) {
+	return config.Load(path, path == defaultConfig, os.LookupEnv)
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func serve(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", defaultConfig, "configuration file")
+	withDemo := fs.Bool("demo", false, "load the demo dataset and print where to click")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *withDemo {
+		d, err := demo.Load(ctx, a)
+		if err != nil {
+			return fmt.Errorf("demo dataset: %w", err)
+		}
+		d.Print(stdout, cfg)
+	}
+	log.Info("anju listening", "addr", cfg.HTTPAddr, "public_url", cfg.PublicURL, "database", a.DB.Dialect(), "version", app.Version)
+	return a.Serve(ctx)
+}
+
+func admin(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("admin needs a subcommand: create or set-password")
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("admin "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", defaultConfig, "configuration file")
+	username := fs.String("username", "", "staff username")
+	password := fs.String("password", "", "password, at least 10 characters")
+	role := fs.String("role", auth.RoleCity, "city, district or committee")
+	districtID := fs.Int64("district-id", 0, "the district of a district account")
+	communityID := fs.Int64("community-id", 0, "the community of a committee account")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	a, err := app.New(ctx, cfg, newLogger(stderr, "warn"))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	switch sub {
+	case "create":
+		u, err := a.Staffs.Create(ctx, nil, auth.NewStaff{Username: *username, Password: *password, Role: *role,
+			DistrictID: *districtID, CommunityID: *communityID})
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "created %s account %q (id %d)\n", u.Role, u.Username, u.ID)
+		return nil
+	case "set-password":
+		if err := a.Staffs.SetPassword(ctx, *username, *password); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "password of %q changed\n", *username)
+		return nil
+	}
+	return fmt.Errorf("unknown admin subcommand %q: use create or set-password", sub)
+}
+
+func describe(err error) error {
+	if p, ok := problem.As(err); ok {
+		return errors.New(p.Message)
+	}
+	return err
+}
+
+func printOpenAPI(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("openapi", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "anju-openapi")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	cfg := config.Defaults()
+	cfg.DatabaseURL = dir + "/scratch.db"
+	a, err := app.New(context.Background(), cfg, newLogger(stderr, "warn"))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(a.OpenAPI())
+}

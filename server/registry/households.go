@@ -1,0 +1,255 @@
+package registry
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"golang.org/x/text/width"
+	"gorm.io/gorm"
+
+	"anju/server/auth"
+	"anju/server/problem"
+	"anju/server/store"
+	"anju/server/valid"
+)
+
+// CodeAlphabet is what household codes are made of: no 0/O, 1/I/L to confuse.
+const CodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+// CodeLength is the number of characters in a household code.
+const CodeLength = 8
+
+// lockNamespace keys the advisory lock held while a household's failures are counted.
+const lockNamespace = 2
+
+// NewHousehold is a household to register.
+type NewHousehold struct {
+	Room       string      `json:"room"`
+	Entrance   string      `json:"entrance"`
+	Floor      int         `json:"floor"`
+	AreaM2     valid.Cents `json:"area_m2"`
+	OwnerName  string      `json:"owner_name"`
+	OwnerPhone string      `json:"owner_phone"`
+}
+
+// NormalizeRoom makes room numbers comparable: full-width digits and letters
+// become half-width (１０１ → 101), letters upper case, spaces removed.
+func NormalizeRoom(room string) string {
+	return strings.ToUpper(strings.Join(strings.Fields(width.Narrow.String(room)), ""))
+}
+
+// NormalizeCode strips spaces and hyphens and upper-cases a typed code.
+func NormalizeCode(code string) string {
+	code = width.Narrow.String(code)
+	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "\t", "").Replace(code))
+}
+
+func (n *NewHousehold) validate() error {
+	var err error
+	if n.Room, err = valid.Text("room", n.Room, true, 20); err != nil {
+		return err
+	}
+	n.Room = NormalizeRoom(n.Room)
+	if n.Entrance, err = valid.Text("entrance", n.Entrance, false, 20); err != nil {
+		return err
+	}
+	if err := valid.Range("floor", n.Floor, -5, 99); err != nil {
+		return err
+	}
+	if n.AreaM2 <= 0 || n.AreaM2 > 1_000_000 {
+		return problem.Field("area_m2", "must be the flat's floor area in m², more than 0 and at most 10000")
+	}
+	if n.OwnerName, err = valid.Text("owner_name", n.OwnerName, false, 50); err != nil {
+		return err
+	}
+	n.OwnerPhone, err = valid.Phone("owner_phone", n.OwnerPhone)
+	return err
+}
+
+func newCode() (string, error) {
+	var b strings.Builder
+	max := big.NewInt(int64(len(CodeAlphabet)))
+	for i := 0; i < CodeLength; i++ {
+		n, err := rand.Int(rand.Reader, max)
+		if err != nil {
+			return "", fmt.Errorf("random code: %w", err)
+		}
+		b.WriteByte(CodeAlphabet[n.Int64()])
+	}
+	return b.String(), nil
+}
+
+// CreateHousehold registers a household and returns its sign-in code, once.
+func (s *Service) CreateHousehold(ctx context.Context, by *auth.Staff, buildingID int64, in NewHousehold) (*IssuedCode, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	if _, _, err := s.building(ctx, by, buildingID); err != nil {
+		return nil, err
+	}
+	code, hash, err := issue()
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	h := &Household{BuildingID: buildingID, Entrance: in.Entrance, Room: in.Room, Floor: in.Floor, AreaCenti: in.AreaM2,
+		OwnerName: in.OwnerName, OwnerPhone: in.OwnerPhone, CodeHash: hash, CodeVersion: 1, CodeIssuedAt: now, CreatedAt: now}
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(h).Error; err != nil {
+			if store.IsUniqueViolation(err) {
+				return problem.Conflict("household_exists", "Room %s (entrance %q) is already registered in this building.", in.Room, in.Entrance)
+			}
+			return err
+		}
+		return s.audit.Record(tx, by.Actor(), "household.create", "household", h.ID,
+			map[string]any{"building_id": buildingID, "entrance": h.Entrance, "room": h.Room, "floor": h.Floor})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &IssuedCode{HouseholdView: h.view(false), Code: code}, nil
+}
+
+func issue() (code, hash string, err error) {
+	if code, err = newCode(); err != nil {
+		return "", "", err
+	}
+	hash, err = auth.Hash(code, auth.CodeParams)
+	return code, hash, err
+}
+
+// Households lists a building's households, owners masked.
+func (s *Service) Households(ctx context.Context, by *auth.Staff, buildingID int64) ([]HouseholdView, error) {
+	if _, _, err := s.building(ctx, by, buildingID); err != nil {
+		return nil, err
+	}
+	var hs []Household
+	if err := s.db.WithContext(ctx).Where("building_id = ?", buildingID).Order("entrance, floor, room").Find(&hs).Error; err != nil {
+		return nil, err
+	}
+	out := make([]HouseholdView, 0, len(hs))
+	for i := range hs {
+		out = append(out, hs[i].view(false))
+	}
+	return out, nil
+}
+
+func (s *Service) household(ctx context.Context, by *auth.Staff, id int64) (*Household, error) {
+	var h Household
+	if err := s.db.WithContext(ctx).Take(&h, id).Error; err != nil {
+		if errors.Is(store.NotFound(err), store.ErrNotFound) {
+			return nil, problem.NotFound("household_not_found", "No household %d exists.", id)
+		}
+		return nil, err
+	}
+	if _, _, err := s.building(ctx, by, h.BuildingID); err != nil {
+		return nil, problem.NotFound("household_not_found", "No household %d exists in your area.", id)
+	}
+	return &h, nil
+}
+
+// Household shows one household in full; reading the owner's personal data is audited.
+func (s *Service) Household(ctx context.Context, by *auth.Staff, id int64) (*HouseholdView, error) {
+	h, err := s.household(ctx, by, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		return s.audit.Record(tx, by.Actor(), "household.view_personal_data", "household", id, map[string]any{})
+	}); err != nil {
+		return nil, err
+	}
+	v := h.view(true)
+	return &v, nil
+}
+
+// ReissueCode gives a household a new code; the old code and every session
+// signed in with it stop working.
+func (s *Service) ReissueCode(ctx context.Context, by *auth.Staff, id int64) (*IssuedCode, error) {
+	h, err := s.household(ctx, by, id)
+	if err != nil {
+		return nil, err
+	}
+	code, hash, err := issue()
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&Household{}).Where("id = ?", id).Updates(map[string]any{
+			"code_hash": hash, "code_version": gorm.Expr("code_version + 1"), "code_issued_at": now,
+			"failed_attempts": 0, "first_failed_at": nil, "locked_until": nil}).Error; err != nil {
+			return err
+		}
+		return s.audit.Record(tx, by.Actor(), "household.reissue_code", "household", id, map[string]any{})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.WithContext(ctx).Take(h, id).Error; err != nil {
+		return nil, err
+	}
+	return &IssuedCode{HouseholdView: h.view(false), Code: code}, nil
+}
+
+// Unlock lifts a sign-in lock caused by wrong codes.
+func (s *Service) Unlock(ctx context.Context, by *auth.Staff, id int64) (*HouseholdView, error) {
+	h, err := s.household(ctx, by, id)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&Household{}).Where("id = ?", id).Updates(map[string]any{
+			"failed_attempts": 0, "first_failed_at": nil, "locked_until": nil}).Error; err != nil {
+			return err
+		}
+		return s.audit.Record(tx, by.Actor(), "household.unlock", "household", id, map[string]any{})
+	})
+	if err != nil {
+		return nil, err
+	}
+	h.FailedAttempts, h.FirstFailedAt, h.LockedUntil = 0, nil, nil
+	v := h.view(false)
+	return &v, nil
+}
+
+// Principal loads what the auth guard needs to know about a signed-in household.
+func (s *Service) Principal(ctx context.Context, id int64) (auth.Household, error) {
+	var row struct {
+		ID, BuildingID, CommunityID, DistrictID int64
+		CodeVersion                             int
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT h.id, h.building_id, b.community_id, c.district_id, h.code_version
+		FROM households h JOIN buildings b ON b.id = h.building_id JOIN communities c ON c.id = b.community_id
+		WHERE h.id = ?`, id).Scan(&row).Error
+	if err != nil {
+		return auth.Household{}, err
+	}
+	if row.ID == 0 {
+		return auth.Household{}, store.ErrNotFound
+	}
+	return auth.Household{ID: row.ID, BuildingID: row.BuildingID, CommunityID: row.CommunityID,
+		DistrictID: row.DistrictID, CodeVersion: row.CodeVersion}, nil
+}
+
+// HouseholdByID loads a household without a permission check.
+func (s *Service) HouseholdByID(ctx context.Context, id int64) (*Household, error) {
+	var h Household
+	if err := s.db.WithContext(ctx).Take(&h, id).Error; err != nil {
+		return nil, store.NotFound(err)
+	}
+	return &h, nil
+}
+
+// Lockout reports when a locked household may try again (zero when not locked).
+func lockedFor(h *Household, now time.Time) time.Duration {
+	if h.LockedUntil != nil && h.LockedUntil.After(now) {
+		return h.LockedUntil.Sub(now)
+	}
+	return 0
+}

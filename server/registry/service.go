@@ -1,0 +1,202 @@
+package registry
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"anju/server/audit"
+	"anju/server/auth"
+	"anju/server/problem"
+	"anju/server/store"
+	"anju/server/valid"
+)
+
+// Service manages the registry.
+type Service struct {
+	db          *store.DB
+	audit       *audit.Log
+	residentURL func(token string) string
+	lockout     Lockout
+	now         func() time.Time
+}
+
+// Lockout is how wrong household codes are throttled.
+type Lockout struct {
+	Attempts int
+	Window   time.Duration
+	Duration time.Duration
+}
+
+// NewService returns the registry; residentURL builds the link a QR code encodes.
+func NewService(db *store.DB, log *audit.Log, residentURL func(string) string, lockout Lockout) *Service {
+	return &Service{db: db, audit: log, residentURL: residentURL, lockout: lockout, now: store.Now}
+}
+
+// Scope is where a record sits, for permission checks.
+type Scope struct {
+	DistrictID  int64
+	CommunityID int64
+}
+
+// Allow returns a 404 unless s may see this scope: a record outside one's scope
+// is reported as not existing rather than confirmed.
+func (sc Scope) Allow(s *auth.Staff, what string, id int64) error {
+	if s.CanCommunity(sc.DistrictID, sc.CommunityID) {
+		return nil
+	}
+	return problem.NotFound(what+"_not_found", "No %s %d exists in your area.", strings.ReplaceAll(what, "_", " "), id)
+}
+
+// NewDistrict is a district to create.
+type NewDistrict struct {
+	Name string `json:"name"`
+}
+
+// CreateDistrict adds a district (city staff only; the route enforces it).
+func (s *Service) CreateDistrict(ctx context.Context, by *auth.Staff, in NewDistrict) (*District, error) {
+	name, err := valid.Text("name", in.Name, true, 50)
+	if err != nil {
+		return nil, err
+	}
+	d := &District{Name: name, CreatedAt: s.now()}
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(d).Error; err != nil {
+			if store.IsUniqueViolation(err) {
+				return problem.Conflict("district_exists", "A district named %q already exists.", name)
+			}
+			return err
+		}
+		return s.audit.Record(tx, by.Actor(), "district.create", "district", d.ID, in)
+	})
+	return d, err
+}
+
+// Districts lists the districts the caller may see.
+func (s *Service) Districts(ctx context.Context, by *auth.Staff) ([]District, error) {
+	q := s.db.WithContext(ctx).Order("id")
+	if by.Role != auth.RoleCity {
+		q = q.Where("id = ?", by.DistrictID)
+	}
+	var out []District
+	return out, q.Find(&out).Error
+}
+
+// District loads one district the caller may see.
+func (s *Service) District(ctx context.Context, by *auth.Staff, id int64) (*District, error) {
+	var d District
+	if err := s.db.WithContext(ctx).Take(&d, id).Error; err != nil {
+		if store.NotFound(err) == store.ErrNotFound {
+			return nil, problem.NotFound("district_not_found", "No district %d exists.", id)
+		}
+		return nil, err
+	}
+	if !by.CanDistrict(d.ID) {
+		return nil, problem.NotFound("district_not_found", "No district %d exists in your area.", id)
+	}
+	return &d, nil
+}
+
+// NewCommunity is a community to create.
+type NewCommunity struct {
+	DistrictID int64  `json:"district_id"`
+	Name       string `json:"name"`
+	Address    string `json:"address"`
+	BuiltYear  int    `json:"built_year"`
+}
+
+// CreateCommunity adds a community to a district the caller manages.
+func (s *Service) CreateCommunity(ctx context.Context, by *auth.Staff, in NewCommunity) (*Community, error) {
+	name, err := valid.Text("name", in.Name, true, 100)
+	if err != nil {
+		return nil, err
+	}
+	addr, err := valid.Text("address", in.Address, true, 200)
+	if err != nil {
+		return nil, err
+	}
+	if err := valid.Range("built_year", in.BuiltYear, 1900, s.now().Year()); err != nil {
+		return nil, err
+	}
+	if in.DistrictID <= 0 {
+		return nil, problem.Field("district_id", "is required: the id of the district the community is in")
+	}
+	if _, err := s.District(ctx, by, in.DistrictID); err != nil {
+		return nil, err
+	}
+	c := &Community{DistrictID: in.DistrictID, Name: name, Address: addr, BuiltYear: in.BuiltYear, CreatedAt: s.now()}
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(c).Error; err != nil {
+			if store.IsUniqueViolation(err) {
+				return problem.Conflict("community_exists", "District %d already has a community named %q.", in.DistrictID, name)
+			}
+			return err
+		}
+		return s.audit.Record(tx, by.Actor(), "community.create", "community", c.ID, in)
+	})
+	return c, err
+}
+
+// Communities lists the communities the caller may see, optionally of one district.
+func (s *Service) Communities(ctx context.Context, by *auth.Staff, districtID int64) ([]Community, error) {
+	q := s.db.WithContext(ctx).Order("id")
+	switch by.Role {
+	case auth.RoleDistrict:
+		q = q.Where("district_id = ?", by.DistrictID)
+	case auth.RoleCommittee:
+		q = q.Where("id = ?", by.CommunityID)
+	}
+	if districtID != 0 {
+		q = q.Where("district_id = ?", districtID)
+	}
+	var out []Community
+	return out, q.Find(&out).Error
+}
+
+// Community loads one community the caller may see.
+func (s *Service) Community(ctx context.Context, by *auth.Staff, id int64) (*Community, error) {
+	var c Community
+	if err := s.db.WithContext(ctx).Take(&c, id).Error; err != nil {
+		if store.NotFound(err) == store.ErrNotFound {
+			return nil, problem.NotFound("community_not_found", "No community %d exists.", id)
+		}
+		return nil, err
+	}
+	if err := (Scope{c.DistrictID, c.ID}).Allow(by, "community", id); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// CommunityByID loads a community without a permission check (for residents'
+// views of their own community).
+func (s *Service) CommunityByID(ctx context.Context, id int64) (*Community, error) {
+	var c Community
+	if err := s.db.WithContext(ctx).Take(&c, id).Error; err != nil {
+		return nil, store.NotFound(err)
+	}
+	return &c, nil
+}
+
+// DistrictByID loads a district without a permission check.
+func (s *Service) DistrictByID(ctx context.Context, id int64) (*District, error) {
+	var d District
+	if err := s.db.WithContext(ctx).Take(&d, id).Error; err != nil {
+		return nil, store.NotFound(err)
+	}
+	return &d, nil
+}
+
+// newToken returns 128 random bits as 26 lowercase base32 characters.
+func newToken() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("random token: %w", err)
+	}
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)), nil
+}

@@ -1,0 +1,73 @@
+// Package valid checks request fields and says what is wrong in words a person
+// can act on. Every function returns a *problem.Error naming the field.
+package valid
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"anju/server/problem"
+)
+
+// Text trims v and checks that it is present (when required), at most max
+// characters long and free of control characters.
+func Text(field, v string, required bool, max int) (string, error) {
+	v = strings.TrimSpace(v)
+	if required && v == "" {
+		return "", problem.Field(field, "is required")
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return "", problem.Field(field, "is %d characters long; at most %d are allowed", n, max)
+	}
+	if !utf8.ValidString(v) {
+		return "", problem.Field(field, "is not valid UTF-8 text")
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return "", problem.Field(field, "contains control characters")
+		}
+	}
+	return v, nil
+}
+
+// OneOf checks that v is one of the allowed values.
+func OneOf(field, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return problem.Field(field, "must be one of %s (got %q)", strings.Join(allowed, ", "), v)
+}
+
+// Phone checks an optional phone number: digits with an optional leading +,
+// spaces and hyphens, 5 to 20 digits.
+func Phone(field, v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	digits := 0
+	for i, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' && i == 0, r == '-', r == ' ':
+		default:
+			return "", problem.Field(field, "may hold only digits, spaces, hyphens and a leading +")
+		}
+	}
+	if digits < 5 || digits > 20 {
+		return "", problem.Field(field, "must have 5 to 20 digits")
+	}
+	return v, nil
+}
+
+// Range checks min <= v <= max.
+func Range(field string, v, min, max int) error {
+	if v < min || v > max {
+		return problem.Field(field, "must be between %d and %d (got %d)", min, max, v)
+	}
+	return nil
+}
