@@ -1,0 +1,71 @@
+package demo_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"anju/server/app"
+	"anju/server/auth"
+	"anju/server/config"
+	. "anju/server/demo"
+	"anju/server/registry"
+)
+
+// TestDemoLoadsOnceAndPrintsWorkingCredentials: the demo is created on the first
+// start, reused on the next, and what it prints signs in.
+func TestDemoLoadsOnceAndPrintsWorkingCredentials(t *testing.T) {
+	ctx := context.Background()
+	cfg := config.Defaults()
+	cfg.DatabaseURL = filepath.Join(t.TempDir(), "demo.db")
+	cfg.PublicURL = "http://127.0.0.1:8080"
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var first string
+	for round := 0; round < 2; round++ {
+		a, err := app.New(ctx, cfg, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := Load(ctx, a)
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		var out bytes.Buffer
+		d.Print(&out, cfg)
+		for _, want := range []string{"/b/" + d.BuildingToken, d.Code, d.StaffPassword, "/staff/", "room 房号 601"} {
+			if !strings.Contains(out.String(), want) {
+				t.Fatalf("the demo banner lacks %q:\n%s", want, out.String())
+			}
+		}
+		if round == 0 {
+			first = d.BuildingToken
+		} else if d.BuildingToken != first {
+			t.Fatal("a second start must reuse the demo data")
+		}
+		who, _, err := a.Registry.SignIn(ctx, registry.HouseholdLogin{BuildingToken: d.BuildingToken, Room: d.Room, Code: d.Code})
+		if err != nil || who.Room != "601" {
+			t.Fatalf("the printed household code does not sign in: %v", err)
+		}
+		u, err := a.Staffs.Authenticate(ctx, d.StaffUser, d.StaffPassword)
+		if err != nil {
+			t.Fatalf("the printed staff password does not sign in: %v", err)
+		}
+		staff := &auth.Staff{ID: u.ID, Role: u.Role}
+		tally, err := a.Consent.Tally(ctx, staff, d.ProjectID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tally.Eligible != 72 || tally.Voted != 48 || tally.Reached {
+			t.Fatalf("demo tally: %d eligible, %d voted, reached %v", tally.Eligible, tally.Voted, tally.Reached)
+		}
+		dists, _ := a.Registry.Districts(ctx, staff)
+		if len(dists) != len(Districts) {
+			t.Fatalf("%d districts, want %d", len(dists), len(Districts))
+		}
+		_ = a.Close()
+	}
+}
