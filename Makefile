@@ -1,0 +1,55 @@
+# Anju — the two commands a newcomer needs:
+#   make run    build the web app and the server, start it on SQLite with demo data
+#   make test   run every test (Go on SQLite and PostgreSQL, web unit tests, browser test)
+
+GO        ?= go
+NPM       ?= npm
+BIN       := bin/anju
+# The API suite runs on SQLite and on this PostgreSQL database; set it empty
+# (TEST_DATABASE_URL= make test) to run the Go tests on SQLite only.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+export TEST_DATABASE_URL
+
+.PHONY: run build web web-deps server test test-go test-web test-browser load clean
+
+run: build
+	./$(BIN) serve --demo
+
+build: web server
+
+# npm ci only when package-lock.json changed since the last install.
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+web-deps: web/node_modules/.package-lock.json
+
+web: web-deps
+	cd web && $(NPM) run build
+
+server:
+	$(GO) build -trimpath -o $(BIN) ./server
+
+test: test-go test-web test-browser
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -count=1 -race ./...
+
+test-web: web-deps
+	cd web && $(NPM) test
+
+test/browser/node_modules/.package-lock.json: test/browser/package-lock.json
+	cd test/browser && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+test-browser: build test/browser/node_modules/.package-lock.json
+	cd test/browser && $(NPM) test
+
+# A load run against a server you started (see README, "Load").
+load:
+	$(GO) run ./test/load $(ARGS)
+
+clean:
+	rm -rf bin data
+	find server/webui/app -mindepth 1 ! -name .gitkeep -delete
