@@ -1,0 +1,123 @@
+// The one fetch wrapper both apps use: JSON in, JSON out, every failure an
+// ApiError the screens can translate by its code.
+
+/** Code used when the request never reached the server (offline, DNS, reset). */
+export const NETWORK_ERROR = 'network_error'
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly details: Record<string, unknown>
+  /** Seconds from the Retry-After header of a 429, if any. */
+  readonly retryAfter: number | null
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: Record<string, unknown> = {},
+    retryAfter: number | null = null,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.details = details
+    this.retryAfter = retryAfter
+  }
+
+  /** True when the server was not reached at all, so retrying later makes sense. */
+  get isNetwork(): boolean {
+    return this.status === 0
+  }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError
+}
+
+export interface RequestOptions {
+  body?: unknown
+  headers?: Record<string, string>
+  /** Overrides the client's token for this call. */
+  token?: string | null
+  signal?: AbortSignal
+}
+
+export interface ClientOptions {
+  /** Prefix of every path; same origin by default. */
+  base?: string
+  /** Bearer token to send, read on every call. */
+  token?: () => string | null
+  fetch?: typeof fetch
+}
+
+export class ApiClient {
+  private readonly base: string
+  private readonly token: () => string | null
+  private readonly fetchImpl: () => typeof fetch
+
+  constructor(opts: ClientOptions = {}) {
+    this.base = opts.base ?? '/api/v1'
+    this.token = opts.token ?? (() => null)
+    // Looked up per call so tests can replace globalThis.fetch after import.
+    this.fetchImpl = () => opts.fetch ?? globalThis.fetch.bind(globalThis)
+  }
+
+  get<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    return this.request<T>('GET', path, opts)
+  }
+
+  post<T>(path: string, body: unknown, opts: RequestOptions = {}): Promise<T> {
+    return this.request<T>('POST', path, { ...opts, body })
+  }
+
+  put<T>(path: string, body: unknown, opts: RequestOptions = {}): Promise<T> {
+    return this.request<T>('PUT', path, { ...opts, body })
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
+    const token = opts.token !== undefined ? opts.token : this.token()
+    if (token) headers.Authorization = `Bearer ${token}`
+    let body: string | undefined
+    if (opts.body !== undefined) {
+      headers['Content-Type'] = 'application/json'
+      body = JSON.stringify(opts.body)
+    }
+
+    let res: Response
+    try {
+      res = await this.fetchImpl()(this.base + path, { method, headers, body, signal: opts.signal })
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') throw e
+      throw new ApiError(0, NETWORK_ERROR, e instanceof Error ? e.message : String(e))
+    }
+
+    const text = await res.text().catch(() => '')
+    let data: unknown = null
+    if (text) {
+      try {
+        data = JSON.parse(text)
+      } catch {
+        data = null
+      }
+    }
+    if (res.ok) return data as T
+    throw toApiError(res, data)
+  }
+}
+
+function toApiError(res: Response, data: unknown): ApiError {
+  const retryHeader = res.headers.get('Retry-After')
+  const retryAfter = retryHeader !== null && /^\d+$/.test(retryHeader.trim()) ? Number(retryHeader) : null
+  const env = data as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null
+  const err = env && typeof env === 'object' ? env.error : undefined
+  if (err && typeof err.code === 'string') {
+    const details = err.details && typeof err.details === 'object' ? (err.details as Record<string, unknown>) : {}
+    const message = typeof err.message === 'string' ? err.message : ''
+    return new ApiError(res.status, err.code, message, details, retryAfter)
+  }
+  // Not our envelope: a proxy page, a gateway timeout, the service worker's offline answer.
+  return new ApiError(res.status, `http_${res.status}`, res.statusText || `HTTP ${res.status}`, {}, retryAfter)
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { ApiError } from '../api/http'
+import { createAppI18n, en, setLocale, zhCN } from './index'
+import { errorText } from './errors'
+
+function keys(obj: object, prefix = ''): string[] {
+  return Object.entries(obj).flatMap(([k, v]) =>
+    v && typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
+  )
+}
+
+function params(s: string): string[] {
+  return [...new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!))].sort()
+}
+
+describe('i18n catalogues', () => {
+  it('have the same keys in Chinese and English', () => {
+    expect(keys(en).sort()).toEqual(keys(zhCN).sort())
+  })
+
+  it('use the same parameters for each message in both languages', () => {
+    const get = (o: object, path: string) => path.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown>)[k], o) as string
+    for (const k of keys(zhCN)) expect(params(get(en, k)), k).toEqual(params(get(zhCN, k)))
+  })
+
+  it('never use characters vue-i18n would read as syntax', () => {
+    for (const cat of [zhCN, en]) {
+      const get = (path: string) => path.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown>)[k], cat) as string
+      for (const k of keys(cat)) expect(get(k), k).not.toMatch(/[@$|]/)
+    }
+  })
+
+  it('translate every error code the API documents', () => {
+    const codes = [
+      'token_retired', 'building_not_found', 'invalid_credentials', 'household_locked', 'rate_limited',
+      'plan_not_found', 'ballot_not_found', 'stale_ballot', 'voting_not_open', 'voting_closed',
+      'plan_not_current', 'idempotency_key_reused', 'no_published_plan', 'session_expired', 'sign_in_required',
+    ]
+    for (const c of codes) {
+      expect(zhCN.errors, c).toHaveProperty(c)
+      expect(en.errors, c).toHaveProperty(c)
+    }
+  })
+
+  it('switching language sets <html lang> and is remembered', () => {
+    const i18n = createAppI18n('zh-CN')
+    expect(document.documentElement.lang).toBe('zh-CN')
+    setLocale(i18n.global.locale, 'en')
+    expect(document.documentElement.lang).toBe('en')
+    expect(localStorage.getItem('anju.locale')).toBe('en')
+    expect(createAppI18n().global.locale.value).toBe('en')
+  })
+})
+
+describe('errorText', () => {
+  const i18n = createAppI18n('zh-CN')
+  const { t, te } = i18n.global
+  const text = (e: unknown) => errorText(t as never, te as never, e)
+
+  it('translates known codes', () => {
+    expect(text(new ApiError(401, 'invalid_credentials', 'room or code wrong'))).toBe('房号或户码不对，请对一下纸条')
+  })
+
+  it('tells how long to wait on 429 from Retry-After', () => {
+    expect(text(new ApiError(429, 'household_locked', '', {}, 900))).toBe('户码输错太多次，请 15 分钟后再试')
+    expect(text(new ApiError(429, 'rate_limited', '', {}, 30))).toBe('尝试太频繁，请 30 秒后再试')
+  })
+
+  it("falls back to the server's message for unknown codes", () => {
+    expect(text(new ApiError(400, 'something_new', 'The server says why.'))).toBe('The server says why.')
+  })
+})

@@ -1,0 +1,38 @@
+// Resident routes (history mode; the server answers index.html for them):
+//   /b/:token      building landing and sign-in (what the QR code encodes)
+//   /plan          the whole plan
+//   /vote          choose → /vote/sign → /vote/review
+//   /receipt       the receipt, or the vote waiting to be sent
+import { createRouter, createWebHistory, type RouterHistory } from 'vue-router'
+import { session, signInPath } from './session'
+import HomeView from './views/HomeView.vue'
+import BuildingView from './views/BuildingView.vue'
+import PlanView from './views/PlanView.vue'
+import VoteChoose from './views/VoteChoose.vue'
+import VoteSign from './views/VoteSign.vue'
+import VoteReview from './views/VoteReview.vue'
+import ReceiptView from './views/ReceiptView.vue'
+
+export function createResidentRouter(history: RouterHistory = createWebHistory('/')) {
+  const router = createRouter({
+    history,
+    routes: [
+      { path: '/', name: 'home', component: HomeView },
+      { path: '/b/:token', name: 'building', component: BuildingView, props: true },
+      { path: '/plan', name: 'plan', component: PlanView, meta: { auth: true } },
+      { path: '/vote', name: 'vote', component: VoteChoose, meta: { auth: true } },
+      { path: '/vote/sign', name: 'vote-sign', component: VoteSign, meta: { auth: true } },
+      { path: '/vote/review', name: 'vote-review', component: VoteReview, meta: { auth: true } },
+      { path: '/receipt', name: 'receipt', component: ReceiptView, meta: { auth: true } },
+      { path: '/:rest(.*)*', redirect: '/' },
+    ],
+    scrollBehavior: () => ({ top: 0 }),
+  })
+
+  router.beforeEach((to) => {
+    if (to.meta.auth && !session.value) return signInPath()
+    if (to.name === 'home' && session.value) return '/plan'
+    return true
+  })
+  return router
+}
