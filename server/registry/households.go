@@ -38,9 +38,16 @@ type NewHousehold struct {
 }
 
 // NormalizeRoom makes room numbers comparable: full-width digits and letters
-// become half-width (１０１ → 101), letters upper case, spaces removed.
+// become half-width (１０１ → 101), letters upper case, spaces and a trailing
+// 室 or 号 removed (301室 → 301), as residents type them.
 func NormalizeRoom(room string) string {
-	return strings.ToUpper(strings.Join(strings.Fields(width.Narrow.String(room)), ""))
+	r := strings.ToUpper(strings.Join(strings.Fields(width.Narrow.String(room)), ""))
+	for _, suffix := range []string{"室", "号"} {
+		if trimmed := strings.TrimSuffix(r, suffix); trimmed != "" {
+			r = trimmed
+		}
+	}
+	return r
 }
 
 // NormalizeCode strips spaces and hyphens and upper-cases a typed code.

@@ -16,7 +16,7 @@ func TestMasking(t *testing.T) {
 }
 
 func TestNormalisation(t *testing.T) {
-	for in, want := range map[string]string{"１０１": "101", " 1 01 ": "101", "b101": "B101"} {
+	for in, want := range map[string]string{"１０１": "101", " 1 01 ": "101", "b101": "B101", "301室": "301", "１２号": "12", "室": "室"} {
 		if got := NormalizeRoom(in); got != want {
 			t.Errorf("NormalizeRoom(%q) = %q, want %q", in, got, want)
 		}
