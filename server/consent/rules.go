@@ -22,18 +22,6 @@ type Counts struct {
 // Voted is how many households answered the question.
 func (c Counts) Voted() int { return c.Agree + c.Disagree + c.Abstain }
 
-// Add counts one choice.
-func (c *Counts) Add(choice string) {
-	switch choice {
-	case Agree:
-		c.Agree++
-	case Disagree:
-		c.Disagree++
-	case Abstain:
-		c.Abstain++
-	}
-}
-
 // Reached tells, in exact integer arithmetic, whether agree households out of
 // eligible meet "at least percent %" (以上 includes the bound): 80 % of 7 is
 // 5.6, so 5 is not enough and 6 is. With nobody eligible nothing is reached.

@@ -4,7 +4,6 @@ package projects
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -137,12 +136,6 @@ func (s *Service) ByID(ctx context.Context, id int64) (*View, error) {
 		return nil, problem.NotFound("project_not_found", "No project %d exists.", id)
 	}
 	return &out[0], nil
-}
-
-// IsNotFound tells whether err says the project does not exist.
-func IsNotFound(err error) bool {
-	p, ok := problem.As(err)
-	return ok && p.Code == "project_not_found" || errors.Is(err, store.ErrNotFound)
 }
 
 // Handlers serve projects.
