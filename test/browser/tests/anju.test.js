@@ -225,8 +225,16 @@ describe('resident on a phone (360×740)', () => {
     await page.getByTestId('vote-next').click()
     await page.waitForURL('**/vote/sign')
     await see(page, 'summary-plan', '不同意')
+    // Turning the phone while signing would cut part of the stroke off: the pad
+    // starts again and says why, rather than keeping half a signature.
     await signWithMouse(page)
     assert.ok((await inkPixels(page)) > 200, 'the mouse stroke leaves ink on the pad')
+    await page.setViewportSize({ width: PHONE.viewport.height, height: PHONE.viewport.width })
+    await page.setViewportSize(PHONE.viewport)
+    await page.getByText('屏幕大小变了').waitFor()
+    assert.equal(await inkPixels(page), 0, 'after the phone turned, the pad is empty again')
+    await signWithMouse(page)
+    assert.ok((await inkPixels(page)) > 200, 'signed again after turning the phone')
     await page.getByTestId('signature-confirm').click()
     await page.waitForURL('**/vote/review')
     await see(page, 'summary-plan', '不同意')

@@ -124,6 +124,7 @@ const en: MessageSchema = {
     signConfirm: 'Done signing',
     needSignature: 'Please sign in the box first',
     noCanvas: 'This browser cannot capture a handwritten signature. Open the page in WeChat or the phone’s own browser, or ask the community committee for a paper ballot.',
+    signResized: 'The screen changed size, so the signature was cleared to keep it whole. Please sign again',
     signatureTooLarge: 'The signature image is too large. Tap “Start again” and sign once more',
     reviewTitle: 'Please check your vote',
     reviewPlan: 'Renovation plan',

@@ -123,6 +123,7 @@ const zhCN = {
     signConfirm: '签好了',
     needSignature: '请先在方框里签名',
     noCanvas: '这个浏览器不能手写签名。请用微信或手机自带浏览器打开，或请居委会上门用纸质表决票。',
+    signResized: '屏幕大小变了，为免签名不完整已清空，请重新签一次',
     signatureTooLarge: '签名图片太大，请点“重写”后再签一次',
     reviewTitle: '请确认您的投票',
     reviewPlan: '改造方案',
