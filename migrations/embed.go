@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+
+	"anju/server/random"
 )
 
 //go:embed sqlite/*.sql postgres/*.sql
@@ -56,7 +58,7 @@ type GoMigration struct {
 
 // GoMigrations lists the Go migrations, in order.
 func GoMigrations() []GoMigration {
-	return []GoMigration{{Version: 2, Up: insertCatalog}}
+	return []GoMigration{{Version: 2, Up: insertCatalog}, {Version: 4, Up: boardTokens}}
 }
 
 func insertCatalog(ctx context.Context, tx *sql.Tx, ph func(int) string) error {
@@ -69,6 +71,36 @@ func insertCatalog(ctx context.Context, tx *sql.Tx, ph func(int) string) error {
 	for _, it := range items {
 		if _, err := tx.ExecContext(ctx, q, it.Code, it.Seq, it.Category, it.NameZh, it.NameEn, it.Content, it.Standard); err != nil {
 			return fmt.Errorf("catalog item %s: %w", it.Code, err)
+		}
+	}
+	return nil
+}
+
+// boardTokens gives every community that predates the notice board its public token.
+func boardTokens(ctx context.Context, tx *sql.Tx, ph func(int) string) error {
+	rows, err := tx.QueryContext(ctx, "SELECT id FROM communities WHERE public_token IS NULL")
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			_ = rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		tok, err := random.Token()
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("UPDATE communities SET public_token = %s WHERE id = %s", ph(1), ph(2)), tok, id); err != nil {
+			return err
 		}
 	}
 	return nil

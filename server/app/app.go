@@ -75,13 +75,14 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	tokens := auth.NewTokens(key, cfg.StaffTokenTTL, cfg.HouseholdTokenTTL)
 	auditLog := audit.New(db)
 	staffs := auth.NewStaffs(db)
-	reg := registry.NewService(db, auditLog, cfg.ResidentURL, registry.Lockout{
+	reg := registry.NewService(db, auditLog, cfg, registry.Lockout{
 		Attempts: cfg.LockoutAttempts, Window: cfg.LockoutWindow, Duration: cfg.LockoutDuration})
 	prj := projects.NewService(db, auditLog, reg)
 	pl, err := plans.NewService(ctx, db, auditLog, prj)
 	if err != nil {
 		return nil, err
 	}
+	reg.WatchVoting(pl.VotingOpenIn)
 	cons := consent.NewService(db, pl, prj, reg)
 
 	e := echo.New()
@@ -94,7 +95,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	e.IPExtractor = ipx
 	metrics := newMetrics()
 	e.Use(middleware.RequestID(), recoverer(log), metrics.middleware, requestLog(log),
-		middleware.BodyLimit("1M"), securityHeaders())
+		securityHeaders())
 
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", func(c echo.Context) error { return ready(c, db) })

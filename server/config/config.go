@@ -181,6 +181,11 @@ func (c Config) IsPostgres() bool {
 	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
 }
 
+// BoardURL is the link of a community's public notice board.
+func (c Config) BoardURL(communityToken string) string {
+	return strings.TrimRight(c.PublicURL, "/") + "/c/" + communityToken
+}
+
 // ResidentURL is the link a building's QR code encodes.
 func (c Config) ResidentURL(buildingToken string) string {
 	return strings.TrimRight(c.PublicURL, "/") + "/b/" + buildingToken

@@ -63,3 +63,111 @@ func Tally(c Counts, eligible, percent int) Question {
 	}
 	return q
 }
+
+// Consent rules (DESIGN rule 3).
+const (
+	RuleHouseholds80      = "households-80"
+	RuleCivilCodeMajor    = "civil-code-major"
+	RuleCivilCodeOrdinary = "civil-code-ordinary"
+)
+
+// RollEntry is one household on the roll of a vote, with its current vote if any.
+type RollEntry struct {
+	// Head identifies the owner by head: households of one owner (or the
+	// developer's unsold flats) share it and count as one head.
+	Head       string
+	AreaCenti  int64
+	Voted      bool
+	Plan       string
+	Management string
+}
+
+// AreaTally is the floor area behind a vote, in m² with two decimals.
+type AreaTally struct {
+	TotalCenti           int64 `json:"-"`
+	ParticipatingCenti   int64 `json:"-"`
+	PlanAgreeCenti       int64 `json:"-"`
+	ManagementAgreeCenti int64 `json:"-"`
+}
+
+// HeadTally counts owners by head.
+type HeadTally struct {
+	Total           int `json:"total"`
+	Participating   int `json:"participating"`
+	PlanAgree       int `json:"plan_agree"`
+	ManagementAgree int `json:"management_agree"`
+}
+
+// CivilCode is the Civil Code art. 278 reckoning of a roll.
+type CivilCode struct {
+	Area           AreaTally
+	Heads          HeadTally
+	TurnoutReached bool
+	PlanReached    bool
+	MgmtReached    bool
+}
+
+// Reckon applies art. 278 to a roll: turnout needs owners holding at least
+// 2/3 of the area and at least 2/3 of the heads (以上 includes the bound);
+// a major matter (renovation, rebuilding) then needs at least 3/4 of the
+// participating area and heads, an ordinary one more than 1/2 of both (过半数:
+// exactly half fails). A head participates when any of its flats voted and
+// agrees only when every flat of it that voted agrees.
+func Reckon(roll []RollEntry, major bool) CivilCode {
+	type head struct {
+		voted, planAll, mgmtAll bool
+	}
+	heads := map[string]*head{}
+	var c CivilCode
+	for _, e := range roll {
+		h := heads[e.Head]
+		if h == nil {
+			h = &head{planAll: true, mgmtAll: true}
+			heads[e.Head] = h
+		}
+		c.Area.TotalCenti += e.AreaCenti
+		if !e.Voted {
+			continue
+		}
+		h.voted = true
+		c.Area.ParticipatingCenti += e.AreaCenti
+		if e.Plan == Agree {
+			c.Area.PlanAgreeCenti += e.AreaCenti
+		} else {
+			h.planAll = false
+		}
+		if e.Management == Agree {
+			c.Area.ManagementAgreeCenti += e.AreaCenti
+		} else {
+			h.mgmtAll = false
+		}
+	}
+	c.Heads.Total = len(heads)
+	for _, h := range heads {
+		if !h.voted {
+			continue
+		}
+		c.Heads.Participating++
+		if h.planAll {
+			c.Heads.PlanAgree++
+		}
+		if h.mgmtAll {
+			c.Heads.ManagementAgree++
+		}
+	}
+	a, n := c.Area, c.Heads
+	c.TurnoutReached = a.TotalCenti > 0 && n.Total > 0 &&
+		3*a.ParticipatingCenti >= 2*a.TotalCenti && 3*int64(n.Participating) >= 2*int64(n.Total)
+	approve := func(agreeArea int64, agreeHeads int) bool {
+		if !c.TurnoutReached || a.ParticipatingCenti == 0 || n.Participating == 0 {
+			return false
+		}
+		if major {
+			return 4*agreeArea >= 3*a.ParticipatingCenti && 4*int64(agreeHeads) >= 3*int64(n.Participating)
+		}
+		return 2*agreeArea > a.ParticipatingCenti && 2*int64(agreeHeads) > int64(n.Participating)
+	}
+	c.PlanReached = approve(a.PlanAgreeCenti, n.PlanAgree)
+	c.MgmtReached = approve(a.ManagementAgreeCenti, n.ManagementAgree)
+	return c
+}

@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"testing"
@@ -77,5 +78,160 @@ func TestTallyRateIsForDisplayOnly(t *testing.T) {
 	q = Tally(Counts{Agree: 2}, 3, 67)
 	if q.Reached || q.Rate != 0.6667 {
 		t.Fatalf("2 of 3 at 67%%: got %+v", q)
+	}
+}
+
+// reference reckons art. 278 the slow, obvious way: group flats by owner
+// first, then compare fractions as big.Rat.
+func reference(roll []RollEntry, major bool) (turnout, plan, mgmt bool) {
+	type owner struct {
+		flats []RollEntry
+	}
+	owners := map[string]*owner{}
+	var order []string
+	total := new(big.Rat)
+	for _, e := range roll {
+		if owners[e.Head] == nil {
+			owners[e.Head] = &owner{}
+			order = append(order, e.Head)
+		}
+		owners[e.Head].flats = append(owners[e.Head].flats, e)
+		total.Add(total, big.NewRat(e.AreaCenti, 100))
+	}
+	part, planArea, mgmtArea := new(big.Rat), new(big.Rat), new(big.Rat)
+	partHeads, planHeads, mgmtHeads := 0, 0, 0
+	for _, k := range order {
+		o := owners[k]
+		voted, planOK, mgmtOK := false, true, true
+		for _, f := range o.flats {
+			if !f.Voted {
+				continue
+			}
+			voted = true
+			area := big.NewRat(f.AreaCenti, 100)
+			part.Add(part, area)
+			if f.Plan == Agree {
+				planArea.Add(planArea, area)
+			} else {
+				planOK = false
+			}
+			if f.Management == Agree {
+				mgmtArea.Add(mgmtArea, area)
+			} else {
+				mgmtOK = false
+			}
+		}
+		if voted {
+			partHeads++
+			if planOK {
+				planHeads++
+			}
+			if mgmtOK {
+				mgmtHeads++
+			}
+		}
+	}
+	atLeast := func(x, of *big.Rat, num, den int64) bool {
+		return of.Sign() > 0 && x.Cmp(new(big.Rat).Mul(of, big.NewRat(num, den))) >= 0
+	}
+	moreThanHalf := func(x, of *big.Rat) bool {
+		return of.Sign() > 0 && x.Cmp(new(big.Rat).Mul(of, big.NewRat(1, 2))) > 0
+	}
+	rat := func(n int) *big.Rat { return big.NewRat(int64(n), 1) }
+	turnout = atLeast(part, total, 2, 3) && atLeast(rat(partHeads), rat(len(order)), 2, 3)
+	approve := func(area *big.Rat, heads int) bool {
+		if !turnout {
+			return false
+		}
+		if major {
+			return atLeast(area, part, 3, 4) && atLeast(rat(heads), rat(partHeads), 3, 4)
+		}
+		return moreThanHalf(area, part) && moreThanHalf(rat(heads), rat(partHeads))
+	}
+	return turnout, approve(planArea, planHeads), approve(mgmtArea, mgmtHeads)
+}
+
+// TestCivilCodeAgreesWithReference: thousands of random rolls, with owners of
+// several flats and areas that land on the bounds.
+func TestCivilCodeAgreesWithReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(278, 2021))
+	choices := []string{Agree, Agree, Agree, Disagree, Abstain}
+	for i := 0; i < 20000; i++ {
+		n := 1 + r.IntN(40)
+		roll := make([]RollEntry, n)
+		for j := range roll {
+			head := fmt.Sprintf("h%d", j)
+			if r.IntN(4) == 0 {
+				head = fmt.Sprintf("g%d", r.IntN(3))
+			}
+			area := int64(6000 + 100*r.IntN(4)) // few distinct areas: exact bounds happen often
+			roll[j] = RollEntry{Head: head, AreaCenti: area, Voted: r.IntN(5) > 0,
+				Plan: choices[r.IntN(len(choices))], Management: choices[r.IntN(len(choices))]}
+		}
+		for _, major := range []bool{true, false} {
+			got := Reckon(roll, major)
+			wt, wp, wm := reference(roll, major)
+			if got.TurnoutReached != wt || got.PlanReached != wp || got.MgmtReached != wm {
+				t.Fatalf("roll %d (major %v): got turnout %v plan %v mgmt %v, reference %v %v %v\n%+v",
+					i, major, got.TurnoutReached, got.PlanReached, got.MgmtReached, wt, wp, wm, roll)
+			}
+		}
+	}
+}
+
+func flats(n int, area int64, voted int, agree int) []RollEntry {
+	out := make([]RollEntry, n)
+	for i := range out {
+		out[i] = RollEntry{Head: fmt.Sprintf("h%d", i), AreaCenti: area}
+		if i < voted {
+			out[i].Voted, out[i].Plan, out[i].Management = true, Disagree, Disagree
+			if i < agree {
+				out[i].Plan, out[i].Management = Agree, Agree
+			}
+		}
+	}
+	return out
+}
+
+// TestCivilCodeBounds: exactly 2/3 turnout and exactly 3/4 approval pass;
+// exactly 1/2 fails the ordinary rule.
+func TestCivilCodeBounds(t *testing.T) {
+	cases := []struct {
+		name          string
+		roll          []RollEntry
+		major         bool
+		turnout, plan bool
+	}{
+		{"2/3 turnout, 3/4 approve", flats(12, 8000, 8, 6), true, true, true},
+		{"just under 2/3 turnout", flats(12, 8000, 7, 7), true, false, false},
+		{"just under 3/4 approve", flats(12, 8000, 8, 5), true, true, false},
+		{"exactly half is not a majority", flats(12, 8000, 8, 4), false, true, false},
+		{"more than half", flats(12, 8000, 8, 5), false, true, true},
+		{"nobody", nil, true, false, false},
+	}
+	for _, c := range cases {
+		got := Reckon(c.roll, c.major)
+		if got.TurnoutReached != c.turnout || got.PlanReached != c.plan {
+			t.Errorf("%s: turnout %v plan %v, want %v %v", c.name, got.TurnoutReached, got.PlanReached, c.turnout, c.plan)
+		}
+	}
+	// Area and heads must both hold: one large flat agreeing is not enough by head.
+	roll := []RollEntry{
+		{Head: "a", AreaCenti: 90000, Voted: true, Plan: Agree, Management: Agree},
+		{Head: "b", AreaCenti: 5000, Voted: true, Plan: Disagree, Management: Disagree},
+		{Head: "c", AreaCenti: 5000, Voted: true, Plan: Disagree, Management: Disagree},
+	}
+	if got := Reckon(roll, false); got.PlanReached {
+		t.Error("90 % of the area but 1 of 3 heads must not pass")
+	}
+	// An owner of several flats is one head, and agrees only if all its voting flats agree.
+	roll = []RollEntry{
+		{Head: "dev", AreaCenti: 6000, Voted: true, Plan: Agree, Management: Agree},
+		{Head: "dev", AreaCenti: 6000, Voted: true, Plan: Disagree, Management: Agree},
+		{Head: "x", AreaCenti: 6000, Voted: true, Plan: Agree, Management: Agree},
+	}
+	got := Reckon(roll, false)
+	if got.Heads.Total != 2 || got.Heads.PlanAgree != 1 || got.Heads.ManagementAgree != 2 {
+		t.Errorf("owner groups: %+v", got.Heads)
 	}
 }

@@ -2,20 +2,46 @@ package consent
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"anju/server/auth"
+	"anju/server/plans"
+	"anju/server/projects"
 	"anju/server/registry"
+	"anju/server/valid"
 )
+
+// AreaView is the floor area behind a vote (Civil Code rules), in m².
+type AreaView struct {
+	TotalM2           valid.Cents `json:"total_m2"`
+	ParticipatingM2   valid.Cents `json:"participating_m2"`
+	PlanAgreeM2       valid.Cents `json:"plan_agree_m2"`
+	ManagementAgreeM2 valid.Cents `json:"management_agree_m2"`
+}
+
+// Turnout says whether enough owners took part (Civil Code rules).
+type Turnout struct {
+	Reached bool `json:"reached"`
+}
+
+// Counted is one roll's result under a project's rule.
+type Counted struct {
+	Eligible   int        `json:"eligible"`
+	Voted      int        `json:"voted"`
+	Paper      int        `json:"paper"`
+	Plan       Question   `json:"plan"`
+	Management Question   `json:"management"`
+	Area       *AreaView  `json:"area,omitempty"`
+	Heads      *HeadTally `json:"heads,omitempty"`
+	Turnout    *Turnout   `json:"turnout,omitempty"`
+}
 
 // BuildingTally is one building's share of the vote.
 type BuildingTally struct {
-	BuildingID int64    `json:"building_id"`
-	Name       string   `json:"name"`
-	Eligible   int      `json:"eligible"`
-	Voted      int      `json:"voted"`
-	Plan       Question `json:"plan"`
-	Management Question `json:"management"`
+	BuildingID int64  `json:"building_id"`
+	Name       string `json:"name"`
+	Counted
 }
 
 // NonVoter is a household that has not voted yet, owner masked, for the
@@ -32,54 +58,103 @@ type NonVoter struct {
 
 // ProjectTally is the consent of a project's current plan.
 type ProjectTally struct {
-	ProjectID        int64           `json:"project_id"`
-	PlanID           int64           `json:"plan_id"`
-	PlanVersion      int             `json:"plan_version"`
-	Rule             string          `json:"rule"`
-	ThresholdPercent int             `json:"threshold_percent"`
-	VotingStatus     string          `json:"voting_status"`
-	VotingOpensAt    *time.Time      `json:"voting_opens_at"`
-	VotingClosesAt   time.Time       `json:"voting_closes_at"`
-	Eligible         int             `json:"eligible"`
-	Voted            int             `json:"voted"`
-	Plan             Question        `json:"plan"`
-	Management       Question        `json:"management"`
-	Reached          bool            `json:"reached"`
-	Buildings        []BuildingTally `json:"buildings"`
-	NonVoters        []NonVoter      `json:"non_voters"`
+	ProjectID        int64      `json:"project_id"`
+	PlanID           int64      `json:"plan_id"`
+	PlanVersion      int        `json:"plan_version"`
+	Rule             string     `json:"rule"`
+	ThresholdPercent int        `json:"threshold_percent"`
+	ScopeBuildingID  *int64     `json:"scope_building_id"`
+	VotingStatus     string     `json:"voting_status"`
+	VotingOpensAt    *time.Time `json:"voting_opens_at"`
+	VotingClosesAt   time.Time  `json:"voting_closes_at"`
+	ClosedAt         *time.Time `json:"closed_at"`
+	Counted
+	Reached   bool            `json:"reached"`
+	Buildings []BuildingTally `json:"buildings"`
+	NonVoters []NonVoter      `json:"non_voters"`
 }
 
-type buildingCounts struct {
-	BuildingID                           int64
-	Name                                 string
-	Eligible, Voted                      int
-	PlanAgree, PlanDisagree, PlanAbstain int
-	MgmtAgree, MgmtDisagree, MgmtAbstain int
+// rollRow is one household of the roll with its current vote.
+type rollRow struct {
+	ID, BuildingID               int64
+	BuildingName                 string
+	Entrance, Room               string
+	Floor                        int
+	OwnerName, OwnerGroup        string
+	AreaCenti                    int64
+	PlanChoice, ManagementChoice *string
+	Channel                      *string
 }
 
-const buildingCountsQuery = `SELECT b.id AS building_id, b.name, COUNT(h.id) AS eligible, COUNT(bl.id) AS voted,
-	COALESCE(SUM(CASE WHEN bl.plan_choice = 'agree' THEN 1 ELSE 0 END), 0) AS plan_agree,
-	COALESCE(SUM(CASE WHEN bl.plan_choice = 'disagree' THEN 1 ELSE 0 END), 0) AS plan_disagree,
-	COALESCE(SUM(CASE WHEN bl.plan_choice = 'abstain' THEN 1 ELSE 0 END), 0) AS plan_abstain,
-	COALESCE(SUM(CASE WHEN bl.management_choice = 'agree' THEN 1 ELSE 0 END), 0) AS mgmt_agree,
-	COALESCE(SUM(CASE WHEN bl.management_choice = 'disagree' THEN 1 ELSE 0 END), 0) AS mgmt_disagree,
-	COALESCE(SUM(CASE WHEN bl.management_choice = 'abstain' THEN 1 ELSE 0 END), 0) AS mgmt_abstain
-	FROM buildings b
-	LEFT JOIN households h ON h.building_id = b.id
-	LEFT JOIN ballots bl ON bl.household_id = h.id AND bl.plan_id = ?
-	WHERE b.community_id = ?
-	GROUP BY b.id, b.name
-	ORDER BY b.id`
-
-const nonVotersQuery = `SELECT h.id AS household_id, h.building_id, b.name AS building_name, h.entrance, h.floor, h.room, h.owner_name
+const rollQuery = `SELECT h.id, h.building_id, b.name AS building_name, h.entrance, h.floor, h.room,
+	h.owner_name, h.owner_group, h.area_centi, bl.plan_choice, bl.management_choice, bl.channel
 	FROM households h
 	JOIN buildings b ON b.id = h.building_id
 	LEFT JOIN ballots bl ON bl.household_id = h.id AND bl.plan_id = ?
-	WHERE b.community_id = ? AND bl.id IS NULL
-	ORDER BY b.id, h.entrance, h.floor, h.room`
+	WHERE b.community_id = ?`
 
-// Tally counts the votes on a project's current plan: every household of the
-// community is eligible, voters or not.
+// loadRoll reads the roll of a project's vote: every household in scope.
+func (s *Service) loadRoll(ctx context.Context, prj *projects.View, planID int64) ([]rollRow, error) {
+	q, args := rollQuery, []any{planID, prj.CommunityID}
+	if prj.ScopeBuildingID != nil {
+		q, args = q+" AND b.id = ?", append(args, *prj.ScopeBuildingID)
+	}
+	var rows []rollRow
+	err := s.db.WithContext(ctx).Raw(q+" ORDER BY b.id, h.entrance, h.floor, h.room", args...).Scan(&rows).Error
+	return rows, err
+}
+
+// count applies the project's rule to a roll.
+func count(rule string, percent int, rows []rollRow) (Counted, bool) {
+	var c Counted
+	var pc, mc Counts
+	entries := make([]RollEntry, 0, len(rows))
+	for _, r := range rows {
+		e := RollEntry{Head: r.OwnerGroup, AreaCenti: r.AreaCenti}
+		if e.Head == "" {
+			e.Head = "household:" + strconv.FormatInt(r.ID, 10)
+		}
+		c.Eligible++
+		if r.PlanChoice != nil && r.ManagementChoice != nil {
+			e.Voted, e.Plan, e.Management = true, *r.PlanChoice, *r.ManagementChoice
+			c.Voted++
+			if r.Channel != nil && *r.Channel == ChannelPaper {
+				c.Paper++
+			}
+			pc = add(pc, e.Plan)
+			mc = add(mc, e.Management)
+		}
+		entries = append(entries, e)
+	}
+	c.Plan, c.Management = Tally(pc, c.Eligible, percent), Tally(mc, c.Eligible, percent)
+	if rule == RuleHouseholds80 {
+		return c, c.Plan.Reached && c.Management.Reached
+	}
+	cc := Reckon(entries, rule == RuleCivilCodeMajor)
+	c.Plan.Reached, c.Management.Reached = cc.PlanReached, cc.MgmtReached
+	c.Plan.Needed, c.Management.Needed = 0, 0
+	c.Area = &AreaView{TotalM2: valid.Cents(cc.Area.TotalCenti), ParticipatingM2: valid.Cents(cc.Area.ParticipatingCenti),
+		PlanAgreeM2: valid.Cents(cc.Area.PlanAgreeCenti), ManagementAgreeM2: valid.Cents(cc.Area.ManagementAgreeCenti)}
+	heads := cc.Heads
+	c.Heads = &heads
+	c.Turnout = &Turnout{Reached: cc.TurnoutReached}
+	return c, cc.PlanReached && cc.MgmtReached
+}
+
+func add(c Counts, choice string) Counts {
+	switch choice {
+	case Agree:
+		c.Agree++
+	case Disagree:
+		c.Disagree++
+	case Abstain:
+		c.Abstain++
+	}
+	return c
+}
+
+// Tally counts the votes on a project's current plan under its rule: every
+// household in scope is eligible, voters or not.
 func (s *Service) Tally(ctx context.Context, by *auth.Staff, projectID int64) (*ProjectTally, error) {
 	prj, err := s.projects.Get(ctx, by, projectID)
 	if err != nil {
@@ -89,39 +164,33 @@ func (s *Service) Tally(ctx context.Context, by *auth.Staff, projectID int64) (*
 	if err != nil {
 		return nil, err
 	}
-	db := s.db.WithContext(ctx)
-	var rows []buildingCounts
-	if err := db.Raw(buildingCountsQuery, plan.ID, prj.CommunityID).Scan(&rows).Error; err != nil {
+	return s.tallyOf(ctx, prj, plan)
+}
+
+func (s *Service) tallyOf(ctx context.Context, prj *projects.View, plan *plans.Plan) (*ProjectTally, error) {
+	rows, err := s.loadRoll(ctx, prj, plan.ID)
+	if err != nil {
 		return nil, err
 	}
-	var nv []struct {
-		NonVoter
-		OwnerName string
-	}
-	if err := db.Raw(nonVotersQuery, plan.ID, prj.CommunityID).Scan(&nv).Error; err != nil {
-		return nil, err
-	}
-	pct := prj.ThresholdPercent
 	t := &ProjectTally{ProjectID: prj.ID, PlanID: plan.ID, PlanVersion: plan.Version, Rule: prj.ConsentRule,
-		ThresholdPercent: pct, VotingStatus: plan.VotingStatus(s.now()), VotingOpensAt: plan.VotingOpensAt,
-		VotingClosesAt: plan.VotingClosesAt, Buildings: []BuildingTally{}, NonVoters: []NonVoter{}}
-	var planAll, mgmtAll Counts
-	for _, r := range rows {
-		pc := Counts{r.PlanAgree, r.PlanDisagree, r.PlanAbstain}
-		mc := Counts{r.MgmtAgree, r.MgmtDisagree, r.MgmtAbstain}
-		t.Buildings = append(t.Buildings, BuildingTally{BuildingID: r.BuildingID, Name: r.Name, Eligible: r.Eligible,
-			Voted: r.Voted, Plan: Tally(pc, r.Eligible, pct), Management: Tally(mc, r.Eligible, pct)})
-		t.Eligible += r.Eligible
-		t.Voted += r.Voted
-		planAll = Counts{planAll.Agree + pc.Agree, planAll.Disagree + pc.Disagree, planAll.Abstain + pc.Abstain}
-		mgmtAll = Counts{mgmtAll.Agree + mc.Agree, mgmtAll.Disagree + mc.Disagree, mgmtAll.Abstain + mc.Abstain}
+		ThresholdPercent: prj.ThresholdPercent, ScopeBuildingID: prj.ScopeBuildingID,
+		VotingStatus: plan.VotingStatus(s.now()), VotingOpensAt: plan.VotingOpensAt, VotingClosesAt: plan.VotingClosesAt,
+		ClosedAt: plan.ClosedAt, Buildings: []BuildingTally{}, NonVoters: []NonVoter{}}
+	t.Counted, t.Reached = count(prj.ConsentRule, prj.ThresholdPercent, rows)
+	for start := 0; start < len(rows); {
+		end := start
+		for end < len(rows) && rows[end].BuildingID == rows[start].BuildingID {
+			end++
+		}
+		bc, _ := count(prj.ConsentRule, prj.ThresholdPercent, rows[start:end])
+		t.Buildings = append(t.Buildings, BuildingTally{BuildingID: rows[start].BuildingID, Name: rows[start].BuildingName, Counted: bc})
+		start = end
 	}
-	t.Plan, t.Management = Tally(planAll, t.Eligible, pct), Tally(mgmtAll, t.Eligible, pct)
-	t.Reached = t.Plan.Reached && t.Management.Reached
-	for _, n := range nv {
-		v := n.NonVoter
-		v.OwnerMasked = registry.MaskName(n.OwnerName)
-		t.NonVoters = append(t.NonVoters, v)
+	for _, r := range rows {
+		if r.PlanChoice == nil {
+			t.NonVoters = append(t.NonVoters, NonVoter{HouseholdID: r.ID, BuildingID: r.BuildingID, BuildingName: r.BuildingName,
+				Entrance: r.Entrance, Floor: r.Floor, Room: r.Room, OwnerMasked: registry.MaskName(r.OwnerName)})
+		}
 	}
 	return t, nil
 }

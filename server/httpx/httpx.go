@@ -4,6 +4,7 @@
 package httpx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -56,6 +57,7 @@ var kindStatus = map[problem.Kind]int{
 	problem.KindGone:          http.StatusGone,
 	problem.KindUnprocessable: http.StatusUnprocessableEntity,
 	problem.KindTooMany:       http.StatusTooManyRequests,
+	problem.KindTooLarge:      http.StatusRequestEntityTooLarge,
 }
 
 var statusCode = map[int]string{
@@ -144,8 +146,14 @@ func Bind(c echo.Context, dst any) error {
 	if ct := req.Header.Get(echo.HeaderContentType); ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
 		return problem.Invalid("unsupported_media_type", "Send the body as JSON with Content-Type: application/json (got %q).", ct)
 	}
-	body := http.MaxBytesReader(c.Response(), req.Body, MaxBody)
-	dec := json.NewDecoder(body)
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Response(), req.Body, MaxBody))
+	if err != nil {
+		return decodeProblem(err)
+	}
+	if trimmed := bytes.TrimSpace(raw); len(trimmed) > 0 && trimmed[0] != '{' {
+		return problem.Invalid("malformed_json", "The body must be a JSON object, {…}.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeProblem(err)
@@ -231,3 +239,42 @@ func Created(c echo.Context, v any) error { return c.JSON(http.StatusCreated, v)
 
 // OK answers 200 with the resource.
 func OK(c echo.Context, v any) error { return c.JSON(http.StatusOK, v) }
+
+// Upload is a file sent as one field of a multipart form.
+type Upload struct {
+	Name string
+	Data []byte
+}
+
+// FormFile reads the multipart field name of at most max bytes; the whole body
+// may be a little larger for the other fields. Its errors say what to send.
+func FormFile(c echo.Context, name string, max int64) (*Upload, error) {
+	req := c.Request()
+	if !strings.HasPrefix(req.Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+		return nil, problem.Invalid("unsupported_media_type", "Send this as multipart/form-data with the file in the field %q.", name)
+	}
+	req.Body = http.MaxBytesReader(c.Response(), req.Body, max+MaxBody)
+	if err := req.ParseMultipartForm(max + MaxBody); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, problem.TooLarge("file_too_large", "The upload is larger than %d MiB.", max>>20)
+		}
+		return nil, problem.Invalid("malformed_form", "The multipart form could not be read: send the file in the field %q.", name)
+	}
+	f, hdr, err := req.FormFile(name)
+	if err != nil {
+		return nil, problem.Field(name, "is required: attach the file in the multipart field %q", name)
+	}
+	defer f.Close()
+	if hdr.Size > max {
+		return nil, problem.TooLarge("file_too_large", "The file is larger than %d MiB.", max>>20)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, problem.Invalid("malformed_form", "The file could not be read completely; try again.")
+	}
+	if int64(len(data)) > max {
+		return nil, problem.TooLarge("file_too_large", "The file is larger than %d MiB.", max>>20)
+	}
+	return &Upload{Name: hdr.Filename, Data: data}, nil
+}

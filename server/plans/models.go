@@ -60,6 +60,8 @@ type Plan struct {
 	PublishedAt           *time.Time
 	PublishedBy           *int64
 	SupersededAt          *time.Time
+	ClosedAt              *time.Time
+	ClosedBy              *int64
 	CreatedBy             *int64
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
@@ -94,7 +96,7 @@ func (p *Plan) VotingStatus(now time.Time) string {
 	switch {
 	case p.Status == StatusDraft:
 		return VotingDraft
-	case p.Status == StatusSuperseded || !now.Before(p.VotingClosesAt):
+	case p.Status == StatusSuperseded || p.ClosedAt != nil || !now.Before(p.VotingClosesAt):
 		return VotingClosed
 	case p.VotingOpensAt != nil && now.Before(*p.VotingOpensAt):
 		return VotingNotStarted
@@ -137,6 +139,7 @@ type View struct {
 	CreatedAt             time.Time     `json:"created_at"`
 	PublishedAt           *time.Time    `json:"published_at"`
 	SupersededAt          *time.Time    `json:"superseded_at"`
+	ClosedAt              *time.Time    `json:"closed_at"`
 	VotingOpensAt         *time.Time    `json:"voting_opens_at"`
 	VotingClosesAt        time.Time     `json:"voting_closes_at"`
 	VotingStatus          string        `json:"voting_status"`

@@ -269,7 +269,7 @@ func (s *Service) view(ctx context.Context, p *Plan, thresholdPercent int) (*Vie
 	v := &View{ID: p.ID, ProjectID: p.ProjectID, Version: p.Version, Status: p.Status, Title: p.Title,
 		Summary: p.Summary, ManagementMode: p.ManagementMode, ManagementDescription: p.ManagementDescription,
 		BudgetTotalYuan: p.BudgetTotalFen, Funding: []FundingView{}, Items: []ItemView{}, CreatedAt: p.CreatedAt,
-		PublishedAt: p.PublishedAt, SupersededAt: p.SupersededAt, VotingOpensAt: p.VotingOpensAt,
+		PublishedAt: p.PublishedAt, SupersededAt: p.SupersededAt, ClosedAt: p.ClosedAt, VotingOpensAt: p.VotingOpensAt,
 		VotingClosesAt: p.VotingClosesAt, VotingStatus: p.VotingStatus(s.now()), ThresholdPercent: thresholdPercent}
 	for _, f := range funding {
 		v.Funding = append(v.Funding, FundingView{Source: f.Source, AmountYuan: f.AmountFen})
@@ -287,4 +287,21 @@ func (s *Service) view(ctx context.Context, p *Plan, thresholdPercent int) (*Vie
 func (s *Service) SummaryOf(p *Plan) Summary {
 	return Summary{ID: p.ID, ProjectID: p.ProjectID, Version: p.Version, Title: p.Title, Summary: p.Summary,
 		VotingOpensAt: p.VotingOpensAt, VotingClosesAt: p.VotingClosesAt, VotingStatus: p.VotingStatus(s.now())}
+}
+
+// VotingOpenIn tells whether a vote is open in a community right now.
+func (s *Service) VotingOpenIn(ctx context.Context, communityID int64) (bool, error) {
+	var ps []Plan
+	err := s.db.WithContext(ctx).Joins("JOIN projects ON projects.id = plans.project_id").
+		Where("projects.community_id = ? AND plans.status = ?", communityID, StatusPublished).Find(&ps).Error
+	if err != nil {
+		return false, err
+	}
+	now := s.now()
+	for i := range ps {
+		if ps[i].VotingStatus(now) == VotingOpen {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -22,6 +22,7 @@ const (
 	KindGone                          // it existed and was retired (410)
 	KindUnprocessable                 // well-formed but cannot be applied (422)
 	KindTooMany                       // slow down (429)
+	KindTooLarge                      // the body or file is too large (413)
 )
 
 // Error is a problem to report to the client.
@@ -95,6 +96,11 @@ func TooMany(code string, retry time.Duration, format string, args ...any) *Erro
 	e := newf(KindTooMany, code, format, args...)
 	e.RetryAfter = retry
 	return e
+}
+
+// TooLarge reports an upload over its limit.
+func TooLarge(code, format string, args ...any) *Error {
+	return newf(KindTooLarge, code, format, args...)
 }
 
 // As extracts a *Error from err.

@@ -19,9 +19,18 @@ import (
 	"anju/server/valid"
 )
 
-// RuleHouseholds80 is seed 002's rule: the plan and the management mode each
-// need the agreement of at least threshold_percent (80 %) of all households.
-const RuleHouseholds80 = "households-80"
+// Consent rules a project's vote is decided by (DESIGN rule 3).
+const (
+	// RuleHouseholds80 is seed 002's rule: the plan and the management mode each
+	// need the agreement of at least threshold_percent (80 %) of all households.
+	RuleHouseholds80 = "households-80"
+	// RuleCivilCodeMajor is Civil Code art. 278 for renovation and rebuilding:
+	// turnout ≥ 2/3 of area and heads, approval ≥ 3/4 of participating area and heads.
+	RuleCivilCodeMajor = "civil-code-major"
+	// RuleCivilCodeOrdinary is art. 278 for other matters: the same turnout,
+	// approval > 1/2 of participating area and heads.
+	RuleCivilCodeOrdinary = "civil-code-ordinary"
+)
 
 // Project is a community's renovation project for one year.
 type Project struct {
@@ -30,6 +39,8 @@ type Project struct {
 	Year             int       `json:"year"`
 	ConsentRule      string    `json:"consent_rule"`
 	ThresholdPercent int       `json:"threshold_percent"`
+	ScopeBuildingID  *int64    `json:"scope_building_id"`
+	ObjectionDays    int       `json:"objection_days"`
 	CreatedBy        *int64    `json:"-"`
 	CreatedAt        time.Time `json:"created_at"`
 }
@@ -37,17 +48,64 @@ type Project struct {
 // View is a project with where it is and what is put to the vote.
 type View struct {
 	Project
-	CommunityName    string  `json:"community_name"`
-	DistrictID       int64   `json:"district_id"`
-	DistrictName     string  `json:"district_name"`
-	CurrentPlanID    *int64  `json:"current_plan_id"`
-	CurrentPlanTitle *string `json:"current_plan_title"`
+	CommunityName     string  `json:"community_name"`
+	ScopeBuildingName *string `json:"scope_building_name"`
+	DistrictID        int64   `json:"district_id"`
+	DistrictName      string  `json:"district_name"`
+	CurrentPlanID     *int64  `json:"current_plan_id"`
+	CurrentPlanTitle  *string `json:"current_plan_title"`
 }
 
 // NewProject is a project to create.
 type NewProject struct {
-	Year             int `json:"year"`
-	ThresholdPercent int `json:"threshold_percent,omitempty"`
+	Year int `json:"year"`
+	Settings
+}
+
+// Settings decide how a project's vote is counted. They can change until the
+// project's first plan is published.
+type Settings struct {
+	ConsentRule      string `json:"consent_rule,omitempty"`
+	ThresholdPercent int    `json:"threshold_percent,omitempty"`
+	// ScopeBuildingID limits the vote to one building (a lift for one
+	// stairwell); null or absent: the whole community.
+	ScopeBuildingID *int64 `json:"scope_building_id,omitempty"`
+	ObjectionDays   int    `json:"objection_days,omitempty"`
+}
+
+// normalize fills defaults and checks the settings on their own.
+func (st *Settings) normalize() error {
+	if st.ConsentRule == "" {
+		st.ConsentRule = RuleHouseholds80
+	}
+	if err := valid.OneOf("consent_rule", st.ConsentRule, RuleHouseholds80, RuleCivilCodeMajor, RuleCivilCodeOrdinary); err != nil {
+		return err
+	}
+	if st.ThresholdPercent == 0 {
+		st.ThresholdPercent = 80
+	}
+	if err := valid.Range("threshold_percent", st.ThresholdPercent, 51, 100); err != nil {
+		return err
+	}
+	if st.ObjectionDays == 0 {
+		st.ObjectionDays = 7
+	}
+	return valid.Range("objection_days", st.ObjectionDays, 1, 60)
+}
+
+// checkScope makes sure a scope building belongs to the community.
+func (s *Service) checkScope(ctx context.Context, communityID int64, buildingID *int64) error {
+	if buildingID == nil {
+		return nil
+	}
+	var n int64
+	if err := s.db.WithContext(ctx).Table("buildings").Where("id = ? AND community_id = ?", *buildingID, communityID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return problem.Field("scope_building_id", "building %d is not in this community", *buildingID)
+	}
+	return nil
 }
 
 // Service manages projects.
@@ -67,17 +125,17 @@ func (s *Service) Create(ctx context.Context, by *auth.Staff, communityID int64,
 	if err := valid.Range("year", in.Year, 2000, 2100); err != nil {
 		return nil, err
 	}
-	if in.ThresholdPercent == 0 {
-		in.ThresholdPercent = 80
-	}
-	if err := valid.Range("threshold_percent", in.ThresholdPercent, 51, 100); err != nil {
+	if err := in.normalize(); err != nil {
 		return nil, err
 	}
 	if _, err := s.registry.Community(ctx, by, communityID); err != nil {
 		return nil, err
 	}
-	p := &Project{CommunityID: communityID, Year: in.Year, ConsentRule: RuleHouseholds80,
-		ThresholdPercent: in.ThresholdPercent, CreatedBy: &by.ID, CreatedAt: store.Now()}
+	if err := s.checkScope(ctx, communityID, in.ScopeBuildingID); err != nil {
+		return nil, err
+	}
+	p := &Project{CommunityID: communityID, Year: in.Year, ConsentRule: in.ConsentRule, ThresholdPercent: in.ThresholdPercent,
+		ScopeBuildingID: in.ScopeBuildingID, ObjectionDays: in.ObjectionDays, CreatedBy: &by.ID, CreatedAt: store.Now()}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(p).Error; err != nil {
 			if store.IsUniqueViolation(err) {
@@ -94,11 +152,45 @@ func (s *Service) Create(ctx context.Context, by *auth.Staff, communityID int64,
 }
 
 const viewQuery = `SELECT p.*, c.name AS community_name, c.district_id, d.name AS district_name,
-	cur.id AS current_plan_id, cur.title AS current_plan_title
+	cur.id AS current_plan_id, cur.title AS current_plan_title, sb.name AS scope_building_name
 	FROM projects p
 	JOIN communities c ON c.id = p.community_id
 	JOIN districts d ON d.id = c.district_id
+	LEFT JOIN buildings sb ON sb.id = p.scope_building_id
 	LEFT JOIN plans cur ON cur.project_id = p.id AND cur.status = 'published'`
+
+// UpdateSettings changes how the vote is counted, until the first plan is published.
+func (s *Service) UpdateSettings(ctx context.Context, by *auth.Staff, id int64, in Settings) (*View, error) {
+	if err := in.normalize(); err != nil {
+		return nil, err
+	}
+	v, err := s.Get(ctx, by, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkScope(ctx, v.CommunityID, in.ScopeBuildingID); err != nil {
+		return nil, err
+	}
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var published int64
+		if err := tx.Table("plans").Where("project_id = ? AND status <> 'draft'", id).Count(&published).Error; err != nil {
+			return err
+		}
+		if published > 0 {
+			return problem.Conflict("settings_locked", "A plan of this project has been published, so how its vote is counted can no longer change.")
+		}
+		if err := tx.Model(&Project{}).Where("id = ?", id).Updates(map[string]any{"consent_rule": in.ConsentRule,
+			"threshold_percent": in.ThresholdPercent, "scope_building_id": in.ScopeBuildingID,
+			"objection_days": in.ObjectionDays}).Error; err != nil {
+			return err
+		}
+		return s.audit.Record(tx, by.Actor(), "project.settings", "project", id, in)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, by, id)
+}
 
 // List returns the projects the caller may see, newest first.
 func (s *Service) List(ctx context.Context, by *auth.Staff) ([]View, error) {
@@ -154,6 +246,12 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Summary: "Projects the caller may see", Response: httpx.List[View]{}, Handler: h.list},
 		httpx.Route{Method: http.MethodGet, Path: "/projects/:id", Access: httpx.Staff, Tag: "projects",
 			Summary: "One project", Response: View{}, Handler: h.get},
+		httpx.Route{Method: http.MethodPut, Path: "/projects/:id/settings", Access: httpx.Staff, Tag: "projects",
+			Summary: "Choose the consent rule, threshold, scope and objection period (until the first plan is published)",
+			Request: Settings{}, Response: View{}, Handler: h.settings},
+		httpx.Route{Method: http.MethodGet, Path: "/projects/:id/audit", Access: httpx.Staff, Tag: "projects",
+			Summary:  "Who did what to the project, its plans, votes and roll, and when (newest first)",
+			Response: httpx.List[AuditEntry]{}, Handler: h.audit},
 	)
 }
 
@@ -203,4 +301,64 @@ func (h *Handlers) get(c echo.Context) error {
 		return err
 	}
 	return httpx.OK(c, p)
+}
+
+func (h *Handlers) settings(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	var req Settings
+	if err := httpx.Bind(c, &req); err != nil {
+		return err
+	}
+	p, err := h.svc.UpdateSettings(c.Request().Context(), s, id, req)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, p)
+}
+
+// AuditEntry is one audited action about a project.
+type AuditEntry struct {
+	ID          int64     `json:"id"`
+	At          time.Time `json:"at"`
+	Actor       string    `json:"actor"`
+	Action      string    `json:"action"`
+	SubjectType string    `json:"subject_type"`
+	SubjectID   int64     `json:"subject_id"`
+	Detail      string    `json:"detail"`
+	Hash        string    `json:"hash"`
+}
+
+const auditQuery = `SELECT id, at, actor, action, subject_type, subject_id, detail, hash FROM audit_events
+	WHERE (subject_type = 'project' AND subject_id = ?)
+	   OR (subject_type = 'community' AND subject_id = ?)
+	   OR (subject_type = 'plan' AND subject_id IN (SELECT id FROM plans WHERE project_id = ?))
+	   OR (subject_type = 'building' AND subject_id IN (SELECT id FROM buildings WHERE community_id = ?))
+	   OR (subject_type = 'household' AND subject_id IN (SELECT h.id FROM households h JOIN buildings b ON b.id = h.building_id WHERE b.community_id = ?))
+	ORDER BY id DESC LIMIT 1000`
+
+// Audit lists the audited actions about a project, its plans, votes and roll,
+// newest first (at most 1000).
+func (s *Service) Audit(ctx context.Context, by *auth.Staff, id int64) ([]AuditEntry, error) {
+	v, err := s.Get(ctx, by, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []AuditEntry
+	err = s.db.WithContext(ctx).Raw(auditQuery, id, v.CommunityID, id, v.CommunityID, v.CommunityID).Scan(&out).Error
+	return out, err
+}
+
+func (h *Handlers) audit(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	entries, err := h.svc.Audit(c.Request().Context(), s, id)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.Items(entries))
 }

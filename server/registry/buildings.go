@@ -9,6 +9,7 @@ import (
 
 	"anju/server/auth"
 	"anju/server/problem"
+	"anju/server/random"
 	"anju/server/store"
 	"anju/server/valid"
 )
@@ -20,7 +21,7 @@ type NewBuilding struct {
 
 func (s *Service) buildingView(b *Building, households int64) BuildingView {
 	return BuildingView{ID: b.ID, CommunityID: b.CommunityID, Name: b.Name, Token: b.Token,
-		ResidentURL: s.residentURL(b.Token), QRURL: "/api/v1/buildings/" + strconv.FormatInt(b.ID, 10) + "/qr.png",
+		ResidentURL: s.links.ResidentURL(b.Token), QRURL: "/api/v1/buildings/" + strconv.FormatInt(b.ID, 10) + "/qr.png",
 		TokenRotatedAt: b.TokenRotatedAt, CreatedAt: b.CreatedAt, Households: households}
 }
 
@@ -33,7 +34,7 @@ func (s *Service) CreateBuilding(ctx context.Context, by *auth.Staff, communityI
 	if _, err := s.Community(ctx, by, communityID); err != nil {
 		return nil, err
 	}
-	token, err := newToken()
+	token, err := random.Token()
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +120,7 @@ func (s *Service) RotateToken(ctx context.Context, by *auth.Staff, id int64) (*B
 	if err != nil {
 		return nil, err
 	}
-	token, err := newToken()
+	token, err := random.Token()
 	if err != nil {
 		return nil, err
 	}

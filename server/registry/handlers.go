@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -103,6 +104,18 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Response: IssuedCode{}, Handler: h.reissue},
 		httpx.Route{Method: http.MethodPost, Path: "/households/:id/unlock", Access: httpx.Staff, Tag: tag,
 			Summary: "Lift a sign-in lock caused by wrong codes", Response: HouseholdView{}, Handler: h.unlock},
+		httpx.Route{Method: http.MethodPut, Path: "/households/:id", Access: httpx.Staff, Tag: tag,
+			Summary: "Change a household's registered facts; during a vote the change is audited as a roll change",
+			Request: NewHousehold{}, Response: HouseholdView{}, Handler: h.updateHousehold},
+		httpx.Route{Method: http.MethodPost, Path: "/buildings/:id/households\\:import", Access: httpx.Staff, Tag: tag,
+			Summary:  "Import the committee's spreadsheet (.xlsx or .csv, multipart field file): every row or none",
+			Response: ImportResult{}, Status: http.StatusCreated, Handler: h.importHouseholds},
+		httpx.Route{Method: http.MethodPost, Path: "/buildings/:id/codes\\:issue", Access: httpx.Staff, Tag: tag,
+			Summary: "New household codes for printing slips (all households when household_ids is empty); old codes stop working",
+			Request: IssueCodesRequest{}, Response: httpx.List[SlipCode]{}, Handler: h.issueCodes},
+		httpx.Route{Method: http.MethodGet, Path: "/communities/:id/qr.png", Access: httpx.Staff, Tag: tag,
+			Summary: "The QR code of the community's public notice board, as a PNG", Produces: "image/png",
+			Params: map[string]string{"size": "width in pixels, 128 to 2048 (default 512)"}, Handler: h.boardQR},
 	)
 }
 
@@ -289,24 +302,121 @@ func (h *Handlers) qr(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	size := 512
-	if raw := c.QueryParam("size"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 128 || n > 2048 {
-			return problem.Invalid("invalid_query", "size=%q must be a whole number of pixels from 128 to 2048.", raw)
-		}
-		size = n
+	size, err := qrSize(c)
+	if err != nil {
+		return err
 	}
 	b, err := h.svc.Building(c.Request().Context(), s, id)
 	if err != nil {
 		return err
 	}
-	png, err := qrcode.Encode(b.ResidentURL, qrcode.Medium, size)
+	return servePNG(c, b.ResidentURL, size)
+}
+
+func (h *Handlers) boardQR(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	size, err := qrSize(c)
+	if err != nil {
+		return err
+	}
+	com, err := h.svc.Community(c.Request().Context(), s, id)
+	if err != nil {
+		return err
+	}
+	return servePNG(c, com.BoardURL, size)
+}
+
+func qrSize(c echo.Context) (int, error) {
+	raw := c.QueryParam("size")
+	if raw == "" {
+		return 512, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 128 || n > 2048 {
+		return 0, problem.Invalid("invalid_query", "size=%q must be a whole number of pixels from 128 to 2048.", raw)
+	}
+	return n, nil
+}
+
+func servePNG(c echo.Context, link string, size int) error {
+	png, err := qrcode.Encode(link, qrcode.Medium, size)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, "image/png", png)
+}
+
+func (h *Handlers) updateHousehold(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	var req NewHousehold
+	if err := httpx.Bind(c, &req); err != nil {
+		return err
+	}
+	hh, err := h.svc.UpdateHousehold(c.Request().Context(), s, id, req)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, hh)
+}
+
+// importRejectedBody is the answer to a sheet that was not imported: the
+// error envelope plus the row-by-row report.
+type importRejectedBody struct {
+	httpx.ErrorBody
+	Created int        `json:"created"`
+	Errors  []RowError `json:"errors"`
+}
+
+func (h *Handlers) importHouseholds(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	up, err := httpx.FormFile(c, "file", MaxImportBytes)
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.ImportHouseholds(c.Request().Context(), s, id, up.Data)
+	var rejected *ImportRejected
+	if errors.As(err, &rejected) {
+		return c.JSON(http.StatusUnprocessableEntity, importRejectedBody{
+			ErrorBody: httpx.ErrorBody{Error: httpx.ErrorDetail{Code: rejected.Problem.Code, Message: rejected.Problem.Message}},
+			Errors:    rejected.Errors})
+	}
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, res)
+}
+
+// IssueCodesRequest names the households that get new codes (empty: all).
+type IssueCodesRequest struct {
+	HouseholdIDs []int64 `json:"household_ids,omitempty"`
+}
+
+func (h *Handlers) issueCodes(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	var req IssueCodesRequest
+	if c.Request().ContentLength != 0 {
+		if err := httpx.Bind(c, &req); err != nil {
+			return err
+		}
+	}
+	codes, err := h.svc.IssueCodes(c.Request().Context(), s, id, req.HouseholdIDs)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.Items(codes))
 }
 
 func (h *Handlers) createHousehold(c echo.Context) error {

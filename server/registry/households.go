@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/width"
@@ -35,6 +37,9 @@ type NewHousehold struct {
 	AreaM2     valid.Cents `json:"area_m2"`
 	OwnerName  string      `json:"owner_name"`
 	OwnerPhone string      `json:"owner_phone"`
+	// OwnerGroup ties flats of one owner (or the developer's unsold flats,
+	// "developer") together: under the Civil Code rules they count as one head.
+	OwnerGroup string `json:"owner_group,omitempty"`
 }
 
 // NormalizeRoom makes room numbers comparable: full-width digits and letters
@@ -56,7 +61,8 @@ func NormalizeCode(code string) string {
 	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "\t", "").Replace(code))
 }
 
-func (n *NewHousehold) validate() error {
+// Validate checks and normalises a household's fields.
+func (n *NewHousehold) Validate() error {
 	var err error
 	if n.Room, err = valid.Text("room", n.Room, true, 20); err != nil {
 		return err
@@ -74,7 +80,10 @@ func (n *NewHousehold) validate() error {
 	if n.OwnerName, err = valid.Text("owner_name", n.OwnerName, false, 50); err != nil {
 		return err
 	}
-	n.OwnerPhone, err = valid.Phone("owner_phone", n.OwnerPhone)
+	if n.OwnerPhone, err = valid.Phone("owner_phone", n.OwnerPhone); err != nil {
+		return err
+	}
+	n.OwnerGroup, err = valid.Text("owner_group", n.OwnerGroup, false, 50)
 	return err
 }
 
@@ -93,33 +102,185 @@ func newCode() (string, error) {
 
 // CreateHousehold registers a household and returns its sign-in code, once.
 func (s *Service) CreateHousehold(ctx context.Context, by *auth.Staff, buildingID int64, in NewHousehold) (*IssuedCode, error) {
-	if err := in.validate(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	if _, _, err := s.building(ctx, by, buildingID); err != nil {
+	out, err := s.CreateHouseholds(ctx, by, buildingID, []NewHousehold{in})
+	if err != nil {
 		return nil, err
 	}
-	code, hash, err := issue()
+	return &out[0], nil
+}
+
+// CreateHouseholds registers validated households of one building in one
+// transaction: all of them, or none. Each gets a sign-in code, returned once.
+func (s *Service) CreateHouseholds(ctx context.Context, by *auth.Staff, buildingID int64, ins []NewHousehold) ([]IssuedCode, error) {
+	_, sc, err := s.building(ctx, by, buildingID)
+	if err != nil {
+		return nil, err
+	}
+	open, err := s.votingOpen(ctx, sc.CommunityID)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	h := &Household{BuildingID: buildingID, Entrance: in.Entrance, Room: in.Room, Floor: in.Floor, AreaCenti: in.AreaM2,
-		OwnerName: in.OwnerName, OwnerPhone: in.OwnerPhone, CodeHash: hash, CodeVersion: 1, CodeIssuedAt: now, CreatedAt: now}
+	out := make([]IssuedCode, len(ins))
+	hs := make([]Household, len(ins))
+	codes, hashes, err := issueMany(len(ins))
+	if err != nil {
+		return nil, err
+	}
+	for i, in := range ins {
+		code, hash := codes[i], hashes[i]
+		hs[i] = Household{BuildingID: buildingID, Entrance: in.Entrance, Room: in.Room, Floor: in.Floor, AreaCenti: in.AreaM2,
+			OwnerName: in.OwnerName, OwnerPhone: in.OwnerPhone, OwnerGroup: in.OwnerGroup, CodeHash: hash, CodeVersion: 1,
+			CodeIssuedAt: now, CreatedAt: now}
+		out[i] = IssuedCode{Code: code}
+	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(h).Error; err != nil {
+		for i := range hs {
+			h := &hs[i]
+			if err := tx.Create(h).Error; err != nil {
+				if store.IsUniqueViolation(err) {
+					return problem.Conflict("household_exists", "Room %s (entrance %q) is already registered in this building.", h.Room, h.Entrance)
+				}
+				return err
+			}
+			if err := s.audit.Record(tx, by.Actor(), rollAction("household.create", open), "household", h.ID,
+				map[string]any{"building_id": buildingID, "entrance": h.Entrance, "room": h.Room, "floor": h.Floor,
+					"area_m2": h.AreaCenti, "owner_group": h.OwnerGroup}); err != nil {
+				return err
+			}
+			out[i].HouseholdView = h.view(false)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// rollAction marks roll changes made while a vote is open: the roll is frozen
+// when voting opens, and every later change must stand out in the audit log.
+func rollAction(action string, voteOpen bool) string {
+	if voteOpen {
+		return action + ".during_vote"
+	}
+	return action
+}
+
+// UpdateHousehold changes a household's registered facts (not its code).
+func (s *Service) UpdateHousehold(ctx context.Context, by *auth.Staff, id int64, in NewHousehold) (*HouseholdView, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	h, err := s.household(ctx, by, id)
+	if err != nil {
+		return nil, err
+	}
+	_, sc, err := s.building(ctx, by, h.BuildingID)
+	if err != nil {
+		return nil, err
+	}
+	open, err := s.votingOpen(ctx, sc.CommunityID)
+	if err != nil {
+		return nil, err
+	}
+	before := map[string]any{"entrance": h.Entrance, "room": h.Room, "floor": h.Floor, "area_m2": h.AreaCenti,
+		"owner_group": h.OwnerGroup, "owner_changed": false}
+	after := map[string]any{"entrance": in.Entrance, "room": in.Room, "floor": in.Floor, "area_m2": in.AreaM2,
+		"owner_group": in.OwnerGroup, "owner_changed": in.OwnerName != h.OwnerName || in.OwnerPhone != h.OwnerPhone}
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&Household{}).Where("id = ?", id).Updates(map[string]any{"entrance": in.Entrance, "room": in.Room,
+			"floor": in.Floor, "area_centi": in.AreaM2, "owner_name": in.OwnerName, "owner_phone": in.OwnerPhone,
+			"owner_group": in.OwnerGroup}).Error; err != nil {
 			if store.IsUniqueViolation(err) {
 				return problem.Conflict("household_exists", "Room %s (entrance %q) is already registered in this building.", in.Room, in.Entrance)
 			}
 			return err
 		}
-		return s.audit.Record(tx, by.Actor(), "household.create", "household", h.ID,
-			map[string]any{"building_id": buildingID, "entrance": h.Entrance, "room": h.Room, "floor": h.Floor})
+		return s.audit.Record(tx, by.Actor(), rollAction("household.update", open), "household", id,
+			map[string]any{"before": before, "after": after})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &IssuedCode{HouseholdView: h.view(false), Code: code}, nil
+	h.Entrance, h.Room, h.Floor, h.AreaCenti = in.Entrance, in.Room, in.Floor, in.AreaM2
+	h.OwnerName, h.OwnerPhone, h.OwnerGroup = in.OwnerName, in.OwnerPhone, in.OwnerGroup
+	v := h.view(false)
+	return &v, nil
+}
+
+// SlipCode is a household's new code, for a printed slip.
+type SlipCode struct {
+	HouseholdID int64  `json:"household_id"`
+	Entrance    string `json:"entrance"`
+	Floor       int    `json:"floor"`
+	Room        string `json:"room"`
+	Code        string `json:"code"`
+}
+
+// IssueCodes gives new codes to the given households of a building (all of
+// them when ids is empty), for printing slips. Old codes and their sessions end.
+func (s *Service) IssueCodes(ctx context.Context, by *auth.Staff, buildingID int64, ids []int64) ([]SlipCode, error) {
+	if _, _, err := s.building(ctx, by, buildingID); err != nil {
+		return nil, err
+	}
+	q := s.db.WithContext(ctx).Where("building_id = ?", buildingID)
+	if len(ids) > 0 {
+		q = q.Where("id IN ?", ids)
+	}
+	var hs []Household
+	if err := q.Order("entrance, floor, room").Find(&hs).Error; err != nil {
+		return nil, err
+	}
+	if len(ids) > 0 && len(hs) != len(ids) {
+		return nil, problem.Field("household_ids", "some of these households are not in building %d", buildingID)
+	}
+	out := make([]SlipCode, len(hs))
+	codes, hashes, err := issueMany(len(hs))
+	if err != nil {
+		return nil, err
+	}
+	for i, h := range hs {
+		out[i] = SlipCode{HouseholdID: h.ID, Entrance: h.Entrance, Floor: h.Floor, Room: h.Room, Code: codes[i]}
+	}
+	now := s.now()
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		for i, h := range hs {
+			if err := tx.Model(&Household{}).Where("id = ?", h.ID).Updates(map[string]any{
+				"code_hash": hashes[i], "code_version": gorm.Expr("code_version + 1"), "code_issued_at": now,
+				"failed_attempts": 0, "first_failed_at": nil, "locked_until": nil}).Error; err != nil {
+				return err
+			}
+		}
+		return s.audit.Record(tx, by.Actor(), "building.issue_codes", "building", buildingID, map[string]any{"households": len(hs)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// issueMany makes n codes and their hashes, hashing on every core: argon2id
+// takes a while, and a building may have hundreds of households.
+func issueMany(n int) (codes, hashes []string, err error) {
+	codes, hashes = make([]string, n), make([]string, n)
+	errs := make([]error, n)
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			codes[i], hashes[i], errs[i] = issue()
+		}(i)
+	}
+	wg.Wait()
+	return codes, hashes, errors.Join(errs...)
 }
 
 func issue() (code, hash string, err error) {

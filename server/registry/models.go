@@ -18,12 +18,16 @@ type District struct {
 
 // Community is a residential community (小区) under renovation.
 type Community struct {
-	ID         int64     `gorm:"primaryKey" json:"id"`
-	DistrictID int64     `json:"district_id"`
-	Name       string    `json:"name"`
-	Address    string    `json:"address"`
-	BuiltYear  int       `json:"built_year"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         int64  `gorm:"primaryKey" json:"id"`
+	DistrictID int64  `json:"district_id"`
+	Name       string `json:"name"`
+	Address    string `json:"address"`
+	BuiltYear  int    `json:"built_year"`
+	// PublicToken is the unguessable part of the community's notice-board link (公示栏).
+	PublicToken *string   `json:"public_token"`
+	CreatedAt   time.Time `json:"created_at"`
+	BoardURL    string    `gorm:"-" json:"board_url"`
+	BoardQRURL  string    `gorm:"-" json:"board_qr_url"`
 }
 
 // Building is a residential building (楼栋). Its token is the unguessable part of
@@ -56,6 +60,7 @@ type Household struct {
 	AreaCenti      valid.Cents `gorm:"column:area_centi"`
 	OwnerName      string
 	OwnerPhone     string
+	OwnerGroup     string
 	CodeHash       string
 	CodeVersion    int
 	CodeIssuedAt   time.Time
@@ -91,6 +96,7 @@ type HouseholdView struct {
 	OwnerPhone   string      `json:"owner_phone,omitempty"`
 	OwnerMasked  string      `json:"owner_masked"`
 	PhoneMasked  string      `json:"phone_masked"`
+	OwnerGroup   string      `json:"owner_group"`
 	CodeIssuedAt time.Time   `json:"code_issued_at"`
 	LockedUntil  *time.Time  `json:"locked_until"`
 	CreatedAt    time.Time   `json:"created_at"`
@@ -104,7 +110,7 @@ type IssuedCode struct {
 
 func (h *Household) view(full bool) HouseholdView {
 	v := HouseholdView{ID: h.ID, BuildingID: h.BuildingID, Entrance: h.Entrance, Room: h.Room, Floor: h.Floor,
-		AreaM2: h.AreaCenti, OwnerMasked: MaskName(h.OwnerName), PhoneMasked: MaskPhone(h.OwnerPhone),
+		AreaM2: h.AreaCenti, OwnerMasked: MaskName(h.OwnerName), PhoneMasked: MaskPhone(h.OwnerPhone), OwnerGroup: h.OwnerGroup,
 		CodeIssuedAt: h.CodeIssuedAt, LockedUntil: h.LockedUntil, CreatedAt: h.CreatedAt}
 	if full {
 		v.OwnerName, v.OwnerPhone = h.OwnerName, h.OwnerPhone

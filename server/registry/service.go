@@ -2,9 +2,7 @@ package registry
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,17 +11,19 @@ import (
 	"anju/server/audit"
 	"anju/server/auth"
 	"anju/server/problem"
+	"anju/server/random"
 	"anju/server/store"
 	"anju/server/valid"
 )
 
 // Service manages the registry.
 type Service struct {
-	db          *store.DB
-	audit       *audit.Log
-	residentURL func(token string) string
-	lockout     Lockout
-	now         func() time.Time
+	db         *store.DB
+	audit      *audit.Log
+	links      Links
+	votingOpen func(ctx context.Context, communityID int64) (bool, error)
+	lockout    Lockout
+	now        func() time.Time
 }
 
 // Lockout is how wrong household codes are throttled.
@@ -33,9 +33,31 @@ type Lockout struct {
 	Duration time.Duration
 }
 
-// NewService returns the registry; residentURL builds the link a QR code encodes.
-func NewService(db *store.DB, log *audit.Log, residentURL func(string) string, lockout Lockout) *Service {
-	return &Service{db: db, audit: log, residentURL: residentURL, lockout: lockout, now: store.Now}
+// Links builds the public addresses a QR code encodes.
+type Links interface {
+	ResidentURL(buildingToken string) string
+	BoardURL(communityToken string) string
+}
+
+// NewService returns the registry.
+func NewService(db *store.DB, log *audit.Log, links Links, lockout Lockout) *Service {
+	return &Service{db: db, audit: log, links: links, lockout: lockout, now: store.Now,
+		votingOpen: func(context.Context, int64) (bool, error) { return false, nil }}
+}
+
+// WatchVoting tells the registry how to know whether a vote is open in a
+// community, so that changes to the roll while one is are audited as such.
+func (s *Service) WatchVoting(open func(ctx context.Context, communityID int64) (bool, error)) {
+	s.votingOpen = open
+}
+
+// withBoard fills the community's notice-board links.
+func (s *Service) withBoard(c *Community) *Community {
+	if c.PublicToken != nil {
+		c.BoardURL = s.links.BoardURL(*c.PublicToken)
+		c.BoardQRURL = "/api/v1/communities/" + strconv.FormatInt(c.ID, 10) + "/qr.png"
+	}
+	return c
 }
 
 // Scope is where a record sits, for permission checks.
@@ -129,7 +151,11 @@ func (s *Service) CreateCommunity(ctx context.Context, by *auth.Staff, in NewCom
 	if _, err := s.District(ctx, by, in.DistrictID); err != nil {
 		return nil, err
 	}
-	c := &Community{DistrictID: in.DistrictID, Name: name, Address: addr, BuiltYear: in.BuiltYear, CreatedAt: s.now()}
+	token, err := random.Token()
+	if err != nil {
+		return nil, err
+	}
+	c := &Community{DistrictID: in.DistrictID, Name: name, Address: addr, BuiltYear: in.BuiltYear, PublicToken: &token, CreatedAt: s.now()}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(c).Error; err != nil {
 			if store.IsUniqueViolation(err) {
@@ -139,7 +165,7 @@ func (s *Service) CreateCommunity(ctx context.Context, by *auth.Staff, in NewCom
 		}
 		return s.audit.Record(tx, by.Actor(), "community.create", "community", c.ID, in)
 	})
-	return c, err
+	return s.withBoard(c), err
 }
 
 // Communities lists the communities the caller may see, optionally of one district.
@@ -155,7 +181,13 @@ func (s *Service) Communities(ctx context.Context, by *auth.Staff, districtID in
 		q = q.Where("district_id = ?", districtID)
 	}
 	var out []Community
-	return out, q.Find(&out).Error
+	if err := q.Find(&out).Error; err != nil {
+		return nil, err
+	}
+	for i := range out {
+		s.withBoard(&out[i])
+	}
+	return out, nil
 }
 
 // Community loads one community the caller may see.
@@ -170,7 +202,7 @@ func (s *Service) Community(ctx context.Context, by *auth.Staff, id int64) (*Com
 	if err := (Scope{c.DistrictID, c.ID}).Allow(by, "community", id); err != nil {
 		return nil, err
 	}
-	return &c, nil
+	return s.withBoard(&c), nil
 }
 
 // CommunityByID loads a community without a permission check (for residents'
@@ -180,7 +212,21 @@ func (s *Service) CommunityByID(ctx context.Context, id int64) (*Community, erro
 	if err := s.db.WithContext(ctx).Take(&c, id).Error; err != nil {
 		return nil, store.NotFound(err)
 	}
-	return &c, nil
+	return s.withBoard(&c), nil
+}
+
+// CommunityByToken finds the community of a notice-board link.
+func (s *Service) CommunityByToken(ctx context.Context, token string) (*Community, error) {
+	var cs []Community
+	if token != "" && len(token) <= 64 {
+		if err := s.db.WithContext(ctx).Where("public_token = ?", token).Limit(1).Find(&cs).Error; err != nil {
+			return nil, err
+		}
+	}
+	if len(cs) == 0 {
+		return nil, problem.NotFound("community_not_found", "This notice board does not exist; check the link or scan the QR code again.")
+	}
+	return s.withBoard(&cs[0]), nil
 }
 
 // DistrictByID loads a district without a permission check.
@@ -190,13 +236,4 @@ func (s *Service) DistrictByID(ctx context.Context, id int64) (*District, error)
 		return nil, store.NotFound(err)
 	}
 	return &d, nil
-}
-
-// newToken returns 128 random bits as 26 lowercase base32 characters.
-func newToken() (string, error) {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("random token: %w", err)
-	}
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)), nil
 }

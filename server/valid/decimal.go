@@ -39,6 +39,12 @@ func (c Cents) String() string {
 	return strings.TrimSuffix(s, "0")
 }
 
+// ParseCents reads "12", "12.5" or "12.34" exactly.
+func ParseCents(s string) (Cents, bool) {
+	v, ok := parseCents(s)
+	return Cents(v), ok
+}
+
 func parseCents(s string) (int64, bool) {
 	if s == "" || s == "null" || strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+") {
 		return 0, false
