@@ -19,6 +19,7 @@ import (
 	"anju/server/auth"
 	"anju/server/config"
 	"anju/server/consent"
+	"anju/server/files"
 	"anju/server/httpx"
 	"anju/server/openapi"
 	"anju/server/plans"
@@ -45,6 +46,7 @@ type App struct {
 	Consent  *consent.Service
 	Routes   []httpx.Route
 	openAPI  map[string]any
+	stop     context.CancelFunc
 }
 
 // OpenAPI is the document served at /api/v1/openapi.json.
@@ -83,7 +85,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 		return nil, err
 	}
 	reg.WatchVoting(pl.VotingOpenIn)
-	cons := consent.NewService(db, pl, prj, reg)
+	fileSvc := files.NewService(db, files.Folder{Dir: cfg.FilesDir})
+	events := consent.NewEvents(db, log)
+	cons := consent.NewService(db, pl, prj, reg, fileSvc, auditLog, events)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -121,12 +125,19 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	doc = openapi.Document(router.Routes(), "Anju API", Version)
 	webui.Register(e)
 
+	background, stop := context.WithCancel(context.Background())
+	if db.Postgres {
+		go events.Listen(background, cfg.DatabaseURL)
+	}
 	return &App{Config: cfg, Log: log, DB: db, Echo: e, Staffs: staffs, Registry: reg, Projects: prj,
-		Plans: pl, Consent: cons, Routes: router.Routes(), openAPI: doc}, nil
+		Plans: pl, Consent: cons, Routes: router.Routes(), openAPI: doc, stop: stop}, nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close stops the background work and releases the database.
+func (a *App) Close() error {
+	a.stop()
+	return a.DB.Close()
+}
 
 // Serve answers HTTP on the configured address until ctx ends, then drains.
 func (a *App) Serve(ctx context.Context) error {

@@ -20,6 +20,7 @@ type Config struct {
 	HTTPAddr           string        `yaml:"http_addr"`
 	PublicURL          string        `yaml:"public_url"`
 	DatabaseURL        string        `yaml:"database_url"`
+	FilesDir           string        `yaml:"files_dir"`
 	JWTSecret          string        `yaml:"jwt_secret"`
 	StaffTokenTTL      time.Duration `yaml:"staff_token_ttl"`
 	HouseholdTokenTTL  time.Duration `yaml:"household_token_ttl"`
@@ -37,6 +38,7 @@ func Defaults() Config {
 	return Config{
 		HTTPAddr:           "127.0.0.1:8080",
 		DatabaseURL:        "data/anju.db",
+		FilesDir:           "data/files",
 		StaffTokenTTL:      12 * time.Hour,
 		HouseholdTokenTTL:  30 * 24 * time.Hour,
 		LoginRatePerMinute: 30,
@@ -101,6 +103,7 @@ func applyEnv(cfg *Config, env func(string) (string, bool)) error {
 	str("ANJU_HTTP_ADDR", &cfg.HTTPAddr)
 	str("ANJU_PUBLIC_URL", &cfg.PublicURL)
 	str("ANJU_DATABASE_URL", &cfg.DatabaseURL)
+	str("ANJU_FILES_DIR", &cfg.FilesDir)
 	str("ANJU_JWT_SECRET", &cfg.JWTSecret)
 	str("ANJU_LOG_LEVEL", &cfg.LogLevel)
 	if v, ok := env("ANJU_TRUSTED_PROXIES"); ok {
@@ -137,6 +140,9 @@ func (c Config) Validate() error {
 	}
 	if c.DatabaseURL == "" {
 		return errors.New("database_url is empty: give a SQLite file path or a postgres:// URL")
+	}
+	if c.FilesDir == "" {
+		return errors.New("files_dir is empty: name the folder where uploaded photos and drawings are kept")
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		return errors.New("jwt_secret must be at least 32 characters (or empty to generate one)")

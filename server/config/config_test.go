@@ -19,7 +19,7 @@ func TestShippedFileMatchesDefaults(t *testing.T) {
 	}
 	want := Defaults()
 	want.PublicURL = "http://127.0.0.1:8080"
-	if got.HTTPAddr != want.HTTPAddr || got.PublicURL != want.PublicURL || got.DatabaseURL != want.DatabaseURL ||
+	if got.HTTPAddr != want.HTTPAddr || got.PublicURL != want.PublicURL || got.DatabaseURL != want.DatabaseURL || got.FilesDir != want.FilesDir ||
 		got.StaffTokenTTL != want.StaffTokenTTL || got.HouseholdTokenTTL != want.HouseholdTokenTTL ||
 		got.LoginRatePerMinute != want.LoginRatePerMinute || got.LockoutAttempts != want.LockoutAttempts ||
 		got.LockoutWindow != want.LockoutWindow || got.LockoutDuration != want.LockoutDuration || got.JWTSecret != "" {

@@ -46,6 +46,8 @@ type Revision struct {
 	ReplacesID       *int64
 	SignaturePNG     []byte `gorm:"column:signature_png"`
 	SignatureSHA256  string `gorm:"column:signature_sha256"`
+	EvidenceFileID   *int64
+	EvidenceSHA256   string `gorm:"column:evidence_sha256"`
 	IdempotencyKey   *string
 	RequestHash      string
 	ClientIP         string `gorm:"column:client_ip"`
@@ -65,10 +67,16 @@ func (r *Revision) digest() string {
 		}
 		return strconv.FormatInt(*p, 10)
 	}
-	h := sha256.New()
-	for _, part := range []string{r.PrevHash, strconv.FormatInt(r.PlanID, 10), strconv.FormatInt(r.HouseholdID, 10),
+	parts := []string{r.PrevHash, strconv.FormatInt(r.PlanID, 10), strconv.FormatInt(r.HouseholdID, 10),
 		strconv.Itoa(r.Revision), r.PlanChoice, r.ManagementChoice, r.Channel, opt(r.RecordedBy), opt(r.ReplacesID),
-		r.SignatureSHA256, r.RecordedAt.UTC().Format(time.RFC3339Nano)} {
+		r.SignatureSHA256, r.RecordedAt.UTC().Format(time.RFC3339Nano)}
+	if r.EvidenceSHA256 != "" {
+		// Paper ballots also bind the photo of the signed form; online votes
+		// have none, and their hash stays as it always was.
+		parts = append(parts, r.EvidenceSHA256)
+	}
+	h := sha256.New()
+	for _, part := range parts {
 		h.Write([]byte(strconv.Itoa(len(part))))
 		h.Write([]byte{':'})
 		h.Write([]byte(part))
@@ -88,13 +96,15 @@ type Receipt struct {
 	RecordedAt       time.Time `json:"recorded_at"`
 	ChangeableUntil  time.Time `json:"changeable_until"`
 	Replaces         *int64    `json:"replaces"`
-	Hash             string    `json:"hash"`
+	// RecordedBy is the staff member who recorded a paper ballot.
+	RecordedBy *string `json:"recorded_by"`
+	Hash       string  `json:"hash"`
 }
 
-func receiptOf(r *Revision, closes time.Time) *Receipt {
+func receiptOf(r *Revision, closes time.Time, recordedBy *string) *Receipt {
 	return &Receipt{ID: r.ID, PlanID: r.PlanID, HouseholdID: r.HouseholdID, Revision: r.Revision,
 		PlanChoice: r.PlanChoice, ManagementChoice: r.ManagementChoice, Channel: r.Channel,
-		RecordedAt: r.RecordedAt, ChangeableUntil: closes, Replaces: r.ReplacesID, Hash: r.Hash}
+		RecordedAt: r.RecordedAt, ChangeableUntil: closes, Replaces: r.ReplacesID, RecordedBy: recordedBy, Hash: r.Hash}
 }
 
 // OptionalID tells a JSON field that is absent from one that is null: a vote

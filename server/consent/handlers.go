@@ -1,12 +1,19 @@
 package consent
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"anju/server/auth"
+	"anju/server/files"
 	"anju/server/httpx"
+	"anju/server/problem"
 )
 
 // Handlers serve voting and the tally.
@@ -35,6 +42,36 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Summary: "The signature kept with one vote", Produces: "image/png", Handler: h.signature},
 		httpx.Route{Method: http.MethodGet, Path: "/plans/:id/ballots/verify", Access: httpx.Staff, Tag: "consent",
 			Summary: "Recompute the plan's ballot hash chain and report its head hash", Response: ChainCheck{}, Handler: h.verify},
+		httpx.Route{Method: http.MethodGet, Path: "/projects/:id/consent/events", Access: httpx.Staff, Tag: "consent",
+			Summary:  "The live tally as server-sent events: event tally with the tally JSON at once and after every change",
+			Produces: "text/event-stream", Handler: h.stream},
+		httpx.Route{Method: http.MethodPost, Path: "/plans/:id/paper-ballots", Access: httpx.Staff, Tag: "consent",
+			Summary:  "Record a signed paper ballot door to door (multipart: household_id, plan_choice, management_choice, photo, replaces)",
+			Response: Receipt{}, Status: http.StatusCreated, Handler: h.paper},
+		httpx.Route{Method: http.MethodGet, Path: "/ballot-revisions/:id/evidence", Access: httpx.Staff, Tag: "consent",
+			Summary: "The photo of the signed paper form kept with a paper ballot", Produces: "image/jpeg", Handler: h.evidence},
+		httpx.Route{Method: http.MethodPost, Path: "/projects/:id/consent/close", Access: httpx.Staff, Tag: "consent",
+			Summary: "End the vote of the project's current plan now", Response: ProjectTally{}, Handler: h.close},
+		httpx.Route{Method: http.MethodGet, Path: "/projects/:id/consent/roll.xlsx", Access: httpx.Staff, Tag: "consent",
+			Summary:  "The consent roll for the archive, as an Excel workbook",
+			Produces: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Handler: h.rollXLSX},
+		httpx.Route{Method: http.MethodPost, Path: "/projects/:id/consent/notices", Access: httpx.Staff, Tag: "consent",
+			Summary: "Publish the preliminary result (opens the objection period) or the final one", Request: NoticeRequest{},
+			Response: Notice{}, Status: http.StatusCreated, Handler: h.publishNotice},
+		httpx.Route{Method: http.MethodGet, Path: "/projects/:id/consent/notices", Access: httpx.Staff, Tag: "consent",
+			Summary: "The result notices of the project's votes", Response: httpx.List[Notice]{}, Handler: h.notices},
+		httpx.Route{Method: http.MethodGet, Path: "/projects/:id/objections", Access: httpx.Staff, Tag: "consent",
+			Summary: "Households' objections to the result, with the answers", Response: httpx.List[ObjectionView]{}, Handler: h.objections},
+		httpx.Route{Method: http.MethodPost, Path: "/objections/:id/answer", Access: httpx.Staff, Tag: "consent",
+			Summary: "Answer an objection", Request: AnswerRequest{}, Response: Objection{}, Handler: h.answer},
+		httpx.Route{Method: http.MethodPost, Path: "/me/objections", Access: httpx.Household, Tag: "resident",
+			Summary: "Object to the preliminary result, with a reason, during the objection period", Request: ObjectionRequest{},
+			Response: Objection{}, Status: http.StatusCreated, Handler: h.object},
+		httpx.Route{Method: http.MethodGet, Path: "/me/objections", Access: httpx.Household, Tag: "resident",
+			Summary: "The household's objections and the answers", Response: httpx.List[Objection]{}, Handler: h.myObjections},
+		httpx.Route{Method: http.MethodGet, Path: "/public/communities/:token", Access: httpx.Public, Tag: "resident",
+			Summary:  "A community's public notice board: plan, participation, result after the vote, notices",
+			Response: Board{}, Handler: h.board},
 	)
 }
 
@@ -117,4 +154,229 @@ func (h *Handlers) verify(c echo.Context) error {
 		return err
 	}
 	return httpx.OK(c, chk)
+}
+
+func (h *Handlers) paper(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	up, err := httpx.FormFile(c, "photo", files.MaxBytes)
+	if err != nil {
+		return err
+	}
+	in := PaperBallot{PlanChoice: c.FormValue("plan_choice"), ManagementChoice: c.FormValue("management_choice"), Photo: up.Data}
+	if in.HouseholdID, err = strconv.ParseInt(c.FormValue("household_id"), 10, 64); err != nil {
+		return problem.Field("household_id", "is required: the id of the household whose paper form this is")
+	}
+	if raw, ok := c.Request().MultipartForm.Value["replaces"]; ok && len(raw) == 1 {
+		if err := in.Replaces.UnmarshalJSON([]byte(strings.TrimSpace(raw[0]))); err != nil {
+			return err
+		}
+	}
+	rec, err := h.svc.RecordPaper(c.Request().Context(), s, id, in)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, rec)
+}
+
+func (h *Handlers) evidence(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	f, data, err := h.svc.Evidence(c.Request().Context(), s, id)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return c.Blob(http.StatusOK, f.ContentType, data)
+}
+
+func (h *Handlers) close(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	t, err := h.svc.Close(c.Request().Context(), s, id)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, t)
+}
+
+func (h *Handlers) rollXLSX(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	data, name, err := h.svc.RollXLSX(c.Request().Context(), s, id)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
+}
+
+func (h *Handlers) publishNotice(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	var req NoticeRequest
+	if err := httpx.Bind(c, &req); err != nil {
+		return err
+	}
+	n, err := h.svc.PublishNotice(c.Request().Context(), s, id, req)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, n)
+}
+
+func (h *Handlers) notices(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	ns, err := h.svc.Notices(c.Request().Context(), s, id)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.Items(ns))
+}
+
+func (h *Handlers) objections(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	os, err := h.svc.Objections(c.Request().Context(), s, id)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.Items(os))
+}
+
+func (h *Handlers) answer(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	var req AnswerRequest
+	if err := httpx.Bind(c, &req); err != nil {
+		return err
+	}
+	o, err := h.svc.Answer(c.Request().Context(), s, id, req)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, o)
+}
+
+func (h *Handlers) object(c echo.Context) error {
+	hh, err := auth.HouseholdFrom(c)
+	if err != nil {
+		return err
+	}
+	var req ObjectionRequest
+	if err := httpx.Bind(c, &req); err != nil {
+		return err
+	}
+	o, err := h.svc.Object(c.Request().Context(), hh, req)
+	if err != nil {
+		return err
+	}
+	return httpx.Created(c, o)
+}
+
+func (h *Handlers) myObjections(c echo.Context) error {
+	hh, err := auth.HouseholdFrom(c)
+	if err != nil {
+		return err
+	}
+	os, err := h.svc.MyObjections(c.Request().Context(), hh)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.Items(os))
+}
+
+func (h *Handlers) board(c echo.Context) error {
+	b, err := h.svc.PublicBoard(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	return httpx.OK(c, b)
+}
+
+// stream sends the live tally as server-sent events until the client goes.
+func (h *Handlers) stream(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	t, err := h.svc.Tally(ctx, s, id)
+	if err != nil {
+		return err
+	}
+	changes, cancel := h.svc.events.Subscribe(id)
+	defer cancel()
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	send := func(event string, v any) error {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, raw); err != nil {
+			return err
+		}
+		w.Flush()
+		return nil
+	}
+	if err := send("tally", t); err != nil {
+		return nil
+	}
+	ping := time.NewTicker(25 * time.Second)
+	defer ping.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-ping.C:
+			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {
+				return nil
+			}
+			w.Flush()
+		case <-changes:
+			// Votes often come in bursts: wait a moment and send one tally for them all.
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(200 * time.Millisecond):
+			}
+			t, err := h.svc.Tally(ctx, s, id)
+			if err != nil {
+				var body httpx.ErrorBody
+				if p, ok := problem.As(err); ok {
+					body.Error = httpx.ErrorDetail{Code: p.Code, Message: p.Message}
+				} else {
+					body.Error = httpx.ErrorDetail{Code: "internal", Message: "The tally could not be computed; reconnect to try again."}
+				}
+				_ = send("error", body)
+				return nil
+			}
+			if err := send("tally", t); err != nil {
+				return nil
+			}
+		}
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -12,7 +11,9 @@ import (
 
 	"gorm.io/gorm"
 
+	"anju/server/audit"
 	"anju/server/auth"
+	"anju/server/files"
 	"anju/server/plans"
 	"anju/server/problem"
 	"anju/server/projects"
@@ -31,12 +32,16 @@ type Service struct {
 	plans    *plans.Service
 	projects *projects.Service
 	registry *registry.Service
+	files    *files.Service
+	audit    *audit.Log
+	events   *Events
 	now      func() time.Time
 }
 
 // NewService returns the consent service.
-func NewService(db *store.DB, pl *plans.Service, prj *projects.Service, reg *registry.Service) *Service {
-	return &Service{db: db, plans: pl, projects: prj, registry: reg, now: store.Now}
+func NewService(db *store.DB, pl *plans.Service, prj *projects.Service, reg *registry.Service, fs *files.Service,
+	log *audit.Log, events *Events) *Service {
+	return &Service{db: db, plans: pl, projects: prj, registry: reg, files: fs, audit: log, events: events, now: store.Now}
 }
 
 func (in *BallotInput) validate() error {
@@ -61,6 +66,32 @@ func checkIdempotencyKey(key string) error {
 	return nil
 }
 
+// target is the plan a vote is cast on, with what decides who may vote.
+type target struct {
+	plans.Plan
+	CommunityID     int64
+	ScopeBuildingID *int64
+}
+
+// loadTarget reads a plan with its project's community and scope.
+func loadTarget(tx *gorm.DB, planID int64) (*target, error) {
+	var t target
+	err := tx.Raw(`SELECT plans.*, projects.community_id, projects.scope_building_id FROM plans
+		JOIN projects ON projects.id = plans.project_id WHERE plans.id = ?`, planID).Scan(&t).Error
+	if err != nil {
+		return nil, err
+	}
+	if t.ID == 0 || t.Status == plans.StatusDraft {
+		return nil, problem.NotFound("plan_not_found", "No plan %d is put to the vote.", planID)
+	}
+	return &t, nil
+}
+
+// admits tells whether a household of this building is on the plan's roll.
+func (t *target) admits(communityID, buildingID int64) bool {
+	return t.CommunityID == communityID && (t.ScopeBuildingID == nil || *t.ScopeBuildingID == buildingID)
+}
+
 // Cast records a household's vote online. A replayed idempotency key returns
 // the receipt it first produced; a vote that names a receipt other than the
 // current one is refused, so a late delivery never overwrites a newer vote.
@@ -77,51 +108,36 @@ func (s *Service) Cast(ctx context.Context, hh *auth.Household, in BallotInput, 
 	}
 	reqHash := requestHash(in, sig.SHA256)
 	var receipt *Receipt
+	var projectID int64
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := s.db.Lock(tx, lockNamespace, in.PlanID); err != nil {
 			return err
 		}
-		plan, err := s.planForHousehold(tx, hh, in.PlanID)
-		if err != nil {
-			return err
+		t, err := loadTarget(tx, in.PlanID)
+		if err != nil || !t.admits(hh.CommunityID, hh.BuildingID) {
+			return problem.NotFound("plan_not_found", "Plan %d is not put to the vote of your household.", in.PlanID)
 		}
+		projectID = t.ProjectID
 		if idemKey != "" {
 			var prior []Revision
-			if err := tx.Where("household_id = ? AND idempotency_key = ?", hh.ID, idemKey).Limit(1).Find(&prior).Error; err != nil {
+			if err := tx.Omit("signature_png").Where("household_id = ? AND idempotency_key = ?", hh.ID, idemKey).Limit(1).Find(&prior).Error; err != nil {
 				return err
 			}
 			if len(prior) == 1 {
 				if prior[0].RequestHash != reqHash || prior[0].PlanID != in.PlanID {
 					return problem.Unprocessable("idempotency_key_reused", "This Idempotency-Key was already used for a different vote; use a new key for a new vote.")
 				}
-				receipt = receiptOf(&prior[0], plan.VotingClosesAt)
+				receipt = receiptOf(&prior[0], t.VotingClosesAt, nil)
 				return nil
 			}
 		}
-		if err := votingOpen(plan, s.now()); err != nil {
-			return err
-		}
-		current, err := currentBallot(tx, plan.ID, hh.ID)
-		if err != nil {
-			return err
-		}
-		if in.Replaces.Set && !sameID(in.Replaces.ID, current) {
-			return s.stale(tx, current, plan)
-		}
-		rev := &Revision{PlanID: plan.ID, HouseholdID: hh.ID, PlanChoice: in.PlanChoice,
-			ManagementChoice: in.ManagementChoice, Channel: ChannelOnline, SignaturePNG: sig.PNG,
-			SignatureSHA256: sig.SHA256, RequestHash: reqHash, ClientIP: clientIP}
+		rev := &Revision{PlanID: t.ID, HouseholdID: hh.ID, PlanChoice: in.PlanChoice, ManagementChoice: in.ManagementChoice,
+			Channel: ChannelOnline, SignaturePNG: sig.PNG, SignatureSHA256: sig.SHA256, RequestHash: reqHash, ClientIP: clientIP}
 		if idemKey != "" {
 			rev.IdempotencyKey = &idemKey
 		}
-		if current != nil {
-			rev.ReplacesID = current.CurrentRevisionID
-		}
-		if err := s.record(tx, current, rev); err != nil {
-			return err
-		}
-		receipt = receiptOf(rev, plan.VotingClosesAt)
-		return nil
+		receipt, err = s.recordVote(tx, t, rev, in.Replaces, "household:"+strconv.FormatInt(hh.ID, 10))
+		return err
 	})
 	if err != nil {
 		if store.IsUniqueViolation(err) {
@@ -129,7 +145,52 @@ func (s *Service) Cast(ctx context.Context, hh *auth.Household, in BallotInput, 
 		}
 		return nil, err
 	}
+	s.events.Changed(ctx, projectID)
 	return receipt, nil
+}
+
+// recordVote checks the window and the order of votes, then writes rev as the
+// household's newest vote. The caller holds the plan's lock. A vote that
+// replaces one of the other channel (paper after online, or online after
+// paper) is written to the audit log as a crossing.
+func (s *Service) recordVote(tx *gorm.DB, t *target, rev *Revision, replaces OptionalID, actor string) (*Receipt, error) {
+	if err := votingOpen(&t.Plan, s.now()); err != nil {
+		return nil, err
+	}
+	current, err := currentBallot(tx, t.ID, rev.HouseholdID)
+	if err != nil {
+		return nil, err
+	}
+	if replaces.Set && !sameID(replaces.ID, current) {
+		return nil, s.stale(tx, current, &t.Plan)
+	}
+	if current != nil {
+		rev.ReplacesID = current.CurrentRevisionID
+	}
+	if err := s.write(tx, current, rev); err != nil {
+		return nil, err
+	}
+	if current != nil && current.Channel != rev.Channel {
+		if err := s.audit.Record(tx, actor, "ballot.crossing", "plan", t.ID, map[string]any{"household_id": rev.HouseholdID,
+			"from": current.Channel, "to": rev.Channel, "replaces": rev.ReplacesID, "revision": rev.ID}); err != nil {
+			return nil, err
+		}
+	}
+	var by *string
+	if rev.RecordedBy != nil {
+		name, err := staffName(tx, *rev.RecordedBy)
+		if err != nil {
+			return nil, err
+		}
+		by = &name
+	}
+	return receiptOf(rev, t.VotingClosesAt, by), nil
+}
+
+func staffName(tx *gorm.DB, id int64) (string, error) {
+	var name string
+	err := tx.Raw("SELECT username FROM staff_users WHERE id = ?", id).Scan(&name).Error
+	return name, err
 }
 
 func requestHash(in BallotInput, sigSHA string) string {
@@ -158,17 +219,34 @@ func (s *Service) stale(tx *gorm.DB, current *Ballot, plan *plans.Plan) error {
 	if current == nil || current.CurrentRevisionID == nil {
 		return p.With("current", nil)
 	}
-	var rev Revision
-	if err := tx.Omit("signature_png").Take(&rev, *current.CurrentRevisionID).Error; err != nil {
+	rec, err := s.receipt(tx, *current.CurrentRevisionID, plan.VotingClosesAt)
+	if err != nil {
 		return err
 	}
-	return p.With("current", receiptOf(&rev, plan.VotingClosesAt))
+	return p.With("current", rec)
 }
 
-// record writes rev as the household's newest vote: it upserts the current
+// receipt loads the receipt of one revision.
+func (s *Service) receipt(tx *gorm.DB, revisionID int64, closes time.Time) (*Receipt, error) {
+	var rev Revision
+	if err := tx.Omit("signature_png").Take(&rev, revisionID).Error; err != nil {
+		return nil, err
+	}
+	var by *string
+	if rev.RecordedBy != nil {
+		name, err := staffName(tx, *rev.RecordedBy)
+		if err != nil {
+			return nil, err
+		}
+		by = &name
+	}
+	return receiptOf(&rev, closes, by), nil
+}
+
+// write records rev as the household's newest vote: it upserts the current
 // ballot, appends the revision to the plan's hash chain and points the ballot
 // at it. The caller holds the plan's lock.
-func (s *Service) record(tx *gorm.DB, current *Ballot, rev *Revision) error {
+func (s *Service) write(tx *gorm.DB, current *Ballot, rev *Revision) error {
 	now := s.now()
 	rev.RecordedAt = now
 	if current == nil {
@@ -211,170 +289,17 @@ func currentBallot(tx *gorm.DB, planID, householdID int64) (*Ballot, error) {
 	return &bs[0], nil
 }
 
-// planForHousehold loads the plan a household votes on and checks it is the one
-// now put to the vote in the household's community.
-func (s *Service) planForHousehold(tx *gorm.DB, hh *auth.Household, planID int64) (*plans.Plan, error) {
-	var row struct {
-		plans.Plan
-		CommunityID int64
-	}
-	err := tx.Raw(`SELECT plans.*, projects.community_id FROM plans JOIN projects ON projects.id = plans.project_id
-		WHERE plans.id = ?`, planID).Scan(&row).Error
-	if err != nil {
-		return nil, err
-	}
-	if row.ID == 0 || row.CommunityID != hh.CommunityID || row.Status == plans.StatusDraft {
-		return nil, problem.NotFound("plan_not_found", "Plan %d is not a plan of your community.", planID)
-	}
-	if row.Status != plans.StatusPublished {
-		return nil, problem.Conflict("plan_not_current", "Plan %d has been replaced by a newer version; read the new plan and vote on it.", planID)
-	}
-	return &row.Plan, nil
-}
-
 func votingOpen(p *plans.Plan, now time.Time) error {
-	switch p.VotingStatus(now) {
-	case plans.VotingOpen:
+	switch {
+	case p.Status == plans.StatusSuperseded:
+		return problem.Conflict("plan_not_current", "Plan %d has been replaced by a newer version; read the new plan and vote on it.", p.ID)
+	case p.VotingStatus(now) == plans.VotingOpen:
 		return nil
-	case plans.VotingNotStarted:
+	case p.VotingStatus(now) == plans.VotingNotStarted:
 		return problem.Conflict("voting_not_open", "Voting on this plan opens at %s; the plan is on public notice until then.", p.VotingOpensAt.Format(time.RFC3339))
+	case p.ClosedAt != nil:
+		return problem.Conflict("voting_closed", "Voting on this plan was closed at %s; votes can no longer be cast or changed.", p.ClosedAt.Format(time.RFC3339))
 	default:
 		return problem.Conflict("voting_closed", "Voting on this plan closed at %s; votes can no longer be cast or changed.", p.VotingClosesAt.Format(time.RFC3339))
 	}
-}
-
-// ErrNoBallot says the household has not voted on the plan.
-var ErrNoBallot = problem.NotFound("ballot_not_found", "Your household has not voted on this plan yet.")
-
-// Current returns the household's current receipt on a plan (0: the plan now
-// put to the vote).
-func (s *Service) Current(ctx context.Context, hh *auth.Household, planID int64) (*Receipt, error) {
-	var plan *plans.Plan
-	if planID == 0 {
-		p, _, err := s.plans.CurrentForCommunity(ctx, hh.CommunityID)
-		if err != nil {
-			return nil, err
-		}
-		plan = p
-	} else {
-		var row struct {
-			plans.Plan
-			CommunityID int64
-		}
-		if err := s.db.WithContext(ctx).Raw(`SELECT plans.*, projects.community_id FROM plans JOIN projects ON projects.id = plans.project_id
-			WHERE plans.id = ? AND plans.status <> 'draft'`, planID).Scan(&row).Error; err != nil {
-			return nil, err
-		}
-		if row.ID == 0 || row.CommunityID != hh.CommunityID {
-			return nil, problem.NotFound("plan_not_found", "Plan %d is not a plan of your community.", planID)
-		}
-		plan = &row.Plan
-	}
-	b, err := currentBallot(s.db.WithContext(ctx), plan.ID, hh.ID)
-	if err != nil {
-		return nil, err
-	}
-	if b == nil || b.CurrentRevisionID == nil {
-		return nil, ErrNoBallot
-	}
-	var rev Revision
-	if err := s.db.WithContext(ctx).Omit("signature_png").Take(&rev, *b.CurrentRevisionID).Error; err != nil {
-		return nil, err
-	}
-	return receiptOf(&rev, plan.VotingClosesAt), nil
-}
-
-// HistoryEntry is one revision as authorised staff see it.
-type HistoryEntry struct {
-	ID               int64     `json:"id"`
-	PlanID           int64     `json:"plan_id"`
-	Revision         int       `json:"revision"`
-	PlanChoice       string    `json:"plan_choice"`
-	ManagementChoice string    `json:"management_choice"`
-	Channel          string    `json:"channel"`
-	RecordedBy       *int64    `json:"recorded_by"`
-	Replaces         *int64    `json:"replaces"`
-	RecordedAt       time.Time `json:"recorded_at"`
-	SignatureSHA256  string    `json:"signature_sha256"`
-	SignatureURL     string    `json:"signature_url"`
-	Hash             string    `json:"hash"`
-}
-
-// History lists every vote a household ever cast, oldest first.
-func (s *Service) History(ctx context.Context, by *auth.Staff, householdID int64) ([]HistoryEntry, error) {
-	if _, err := s.householdInScope(ctx, by, householdID); err != nil {
-		return nil, err
-	}
-	var revs []Revision
-	if err := s.db.WithContext(ctx).Omit("signature_png").Where("household_id = ?", householdID).Order("id").Find(&revs).Error; err != nil {
-		return nil, err
-	}
-	out := make([]HistoryEntry, 0, len(revs))
-	for _, r := range revs {
-		out = append(out, HistoryEntry{ID: r.ID, PlanID: r.PlanID, Revision: r.Revision, PlanChoice: r.PlanChoice,
-			ManagementChoice: r.ManagementChoice, Channel: r.Channel, RecordedBy: r.RecordedBy, Replaces: r.ReplacesID,
-			RecordedAt: r.RecordedAt, SignatureSHA256: r.SignatureSHA256, Hash: r.Hash,
-			SignatureURL: "/api/v1/ballot-revisions/" + strconv.FormatInt(r.ID, 10) + "/signature.png"})
-	}
-	return out, nil
-}
-
-// SignatureImage returns the signature kept with one revision.
-func (s *Service) SignatureImage(ctx context.Context, by *auth.Staff, revisionID int64) ([]byte, error) {
-	var rev Revision
-	if err := s.db.WithContext(ctx).Take(&rev, revisionID).Error; err != nil {
-		if errors.Is(store.NotFound(err), store.ErrNotFound) {
-			return nil, problem.NotFound("ballot_not_found", "No ballot revision %d exists.", revisionID)
-		}
-		return nil, err
-	}
-	if _, err := s.householdInScope(ctx, by, rev.HouseholdID); err != nil {
-		return nil, problem.NotFound("ballot_not_found", "No ballot revision %d exists in your area.", revisionID)
-	}
-	return rev.SignaturePNG, nil
-}
-
-func (s *Service) householdInScope(ctx context.Context, by *auth.Staff, householdID int64) (*registry.Household, error) {
-	h, err := s.registry.HouseholdByID(ctx, householdID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, problem.NotFound("household_not_found", "No household %d exists.", householdID)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.registry.BuildingScope(ctx, by, h.BuildingID); err != nil {
-		return nil, problem.NotFound("household_not_found", "No household %d exists in your area.", householdID)
-	}
-	return h, nil
-}
-
-// ChainCheck is the result of walking a plan's ballot hash chain.
-type ChainCheck struct {
-	PlanID    int64  `json:"plan_id"`
-	Revisions int    `json:"revisions"`
-	HeadHash  string `json:"head_hash"`
-	Intact    bool   `json:"intact"`
-	BrokenAt  *int64 `json:"broken_at,omitempty"`
-}
-
-// VerifyChain recomputes every revision's hash of a plan and compares the links.
-func (s *Service) VerifyChain(ctx context.Context, by *auth.Staff, planID int64) (*ChainCheck, error) {
-	if _, err := s.plans.Get(ctx, by, planID); err != nil {
-		return nil, err
-	}
-	out := &ChainCheck{PlanID: planID, Intact: true}
-	var batch []Revision
-	err := s.db.WithContext(ctx).Omit("signature_png").Where("plan_id = ?", planID).Order("id").
-		FindInBatches(&batch, 500, func(_ *gorm.DB, _ int) error {
-			for i := range batch {
-				r := &batch[i]
-				if out.Intact && (r.PrevHash != out.HeadHash || r.digest() != r.Hash) {
-					out.Intact, out.BrokenAt = false, &r.ID
-				}
-				out.HeadHash = r.Hash
-				out.Revisions++
-			}
-			return nil
-		}).Error
-	return out, err
 }

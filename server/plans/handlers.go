@@ -86,7 +86,7 @@ func (h *Handlers) publicBuilding(c echo.Context) error {
 	out.Building = registry.BuildingRef{ID: b.ID, Name: b.Name}
 	out.Community.ID, out.Community.Name, out.Community.Address, out.Community.BuiltYear = com.ID, com.Name, com.Address, com.BuiltYear
 	out.District.ID, out.District.Name = d.ID, d.Name
-	p, _, err := h.svc.CurrentForCommunity(ctx, com.ID)
+	p, _, err := h.svc.CurrentFor(ctx, com.ID, b.ID)
 	switch {
 	case err == nil:
 		sum := h.svc.SummaryOf(p)
@@ -103,7 +103,7 @@ func (h *Handlers) myPlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, prj, err := h.svc.CurrentForCommunity(c.Request().Context(), hh.CommunityID)
+	p, prj, err := h.svc.CurrentFor(c.Request().Context(), hh.CommunityID, hh.BuildingID)
 	if err != nil {
 		return err
 	}

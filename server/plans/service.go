@@ -219,12 +219,15 @@ func (s *Service) List(ctx context.Context, by *auth.Staff, projectID int64) ([]
 // ErrNoPlan says nothing is put to the vote.
 var ErrNoPlan = problem.NotFound("plan_not_found", "No renovation plan has been published for your community yet. The community committee will post it here.")
 
-// CurrentForCommunity returns the plan now put to the vote in a community: the
-// most recently published plan of its projects.
-func (s *Service) CurrentForCommunity(ctx context.Context, communityID int64) (*Plan, *projects.View, error) {
+// CurrentFor returns the plan now put to the vote of a building's households:
+// the most recently published plan of the community's projects whose vote
+// covers the whole community or that building. buildingID 0 asks for
+// community-wide votes only (the public notice board).
+func (s *Service) CurrentFor(ctx context.Context, communityID, buildingID int64) (*Plan, *projects.View, error) {
 	var ps []Plan
 	err := s.db.WithContext(ctx).Joins("JOIN projects ON projects.id = plans.project_id").
 		Where("projects.community_id = ? AND plans.status = ?", communityID, StatusPublished).
+		Where("projects.scope_building_id IS NULL OR projects.scope_building_id = ?", buildingID).
 		Order("plans.published_at DESC").Limit(1).Find(&ps).Error
 	if err != nil {
 		return nil, nil, err

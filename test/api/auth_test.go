@@ -177,7 +177,7 @@ func TestJWTChecks(t *testing.T) {
 func TestSigningKeyIsGeneratedOnceAndShared(t *testing.T) {
 	for _, d := range dialects(t) {
 		t.Run(d, func(t *testing.T) {
-			cfg := testConfig(freshDatabase(t, d))
+			cfg := testConfig(t, freshDatabase(t, d))
 			one := startEnv(t, d, cfg)
 			two := startServer(t, d, cfg)
 			two.do("GET", "/api/v1/auth/me", one.staff, nil).want(200)
@@ -189,7 +189,7 @@ func TestSigningKeyIsGeneratedOnceAndShared(t *testing.T) {
 // X-Forwarded-For does not get around it.
 func TestLoginRateLimitPerIP(t *testing.T) {
 	limited := startEnv(t, "sqlite", func() config.Config {
-		c := testConfig(freshDatabase(t, "sqlite"))
+		c := testConfig(t, freshDatabase(t, "sqlite"))
 		c.LoginRatePerMinute = 3
 		return c
 	}())

@@ -94,9 +94,10 @@ func freshDatabase(t *testing.T, dialect string) string {
 	return u.String()
 }
 
-func testConfig(dbURL string) config.Config {
+func testConfig(t *testing.T, dbURL string) config.Config {
 	cfg := config.Defaults()
 	cfg.DatabaseURL = dbURL
+	cfg.FilesDir = t.TempDir()
 	cfg.PublicURL = "https://anju.example.cn"
 	cfg.LoginRatePerMinute = 100000
 	cfg.JWTSecret = ""
@@ -105,7 +106,7 @@ func testConfig(dbURL string) config.Config {
 
 func newEnv(t *testing.T, dialect string, tweak func(*config.Config)) *env {
 	t.Helper()
-	cfg := testConfig(freshDatabase(t, dialect))
+	cfg := testConfig(t, freshDatabase(t, dialect))
 	if tweak != nil {
 		tweak(&cfg)
 	}
