@@ -21,6 +21,7 @@ import (
 	"anju/server/consent"
 	"anju/server/files"
 	"anju/server/httpx"
+	"anju/server/needs"
 	"anju/server/openapi"
 	"anju/server/plans"
 	"anju/server/problem"
@@ -80,12 +81,12 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	reg := registry.NewService(db, auditLog, cfg, registry.Lockout{
 		Attempts: cfg.LockoutAttempts, Window: cfg.LockoutWindow, Duration: cfg.LockoutDuration})
 	prj := projects.NewService(db, auditLog, reg)
-	pl, err := plans.NewService(ctx, db, auditLog, prj)
+	fileSvc := files.NewService(db, files.Folder{Dir: cfg.FilesDir})
+	pl, err := plans.NewService(ctx, db, auditLog, prj, fileSvc)
 	if err != nil {
 		return nil, err
 	}
 	reg.WatchVoting(pl.VotingOpenIn)
-	fileSvc := files.NewService(db, files.Folder{Dir: cfg.FilesDir})
 	events := consent.NewEvents(db, log)
 	cons := consent.NewService(db, pl, prj, reg, fileSvc, auditLog, events)
 
@@ -119,6 +120,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	projects.NewHandlers(prj).Routes(router)
 	plans.NewHandlers(pl, reg).Routes(router)
 	consent.NewHandlers(cons).Routes(router)
+	needs.NewHandlers(needs.NewService(db, pl, prj)).Routes(router)
 	var doc map[string]any
 	router.Add(httpx.Route{Method: http.MethodGet, Path: "/openapi.json", Access: httpx.Public, Tag: "meta",
 		Summary: "This document", Handler: func(c echo.Context) error { return c.JSON(http.StatusOK, doc) }})

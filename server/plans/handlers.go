@@ -60,6 +60,17 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Summary: "Replace a draft's content (published plans never change)", Request: Input{}, Response: View{}, Handler: h.update},
 		httpx.Route{Method: http.MethodPost, Path: "/plans/:id/publish", Access: httpx.Staff, Tag: "plans",
 			Summary: "Publish a draft and open its vote; the previous version is superseded", Response: View{}, Handler: h.publish},
+		httpx.Route{Method: http.MethodPost, Path: "/plans/:id/attachments", Access: httpx.Staff, Tag: "plans",
+			Summary:  "Attach a drawing (JPEG, PNG) or document (PDF) to a draft (multipart: file, title)",
+			Response: AttachmentView{}, Status: http.StatusCreated, Handler: h.attach},
+		httpx.Route{Method: http.MethodGet, Path: "/plans/:id/attachments/:attachment_id", Access: httpx.Staff, Tag: "plans",
+			Summary: "An attachment of a plan, for staff (drafts included)", Produces: "application/octet-stream", Handler: h.draftFile},
+		httpx.Route{Method: http.MethodDelete, Path: "/plans/:id/attachments/:attachment_id", Access: httpx.Staff, Tag: "plans",
+			Summary: "Remove an attachment from a draft", Status: http.StatusNoContent, Handler: h.detach},
+		httpx.Route{Method: http.MethodGet, Path: "/files/:token", Access: httpx.Public, Tag: "plans",
+			Summary: "A file published with a plan (公示)", Produces: "application/octet-stream", Handler: h.publicFile},
+		httpx.Route{Method: http.MethodGet, Path: "/plans/:id/changes", Access: httpx.Staff, Tag: "plans",
+			Summary: "What changed against the previous version", Response: Changes{}, Handler: h.changes},
 	)
 }
 

@@ -125,25 +125,26 @@ type FundingView struct {
 
 // View is a plan as the API shows it.
 type View struct {
-	ID                    int64         `json:"id"`
-	ProjectID             int64         `json:"project_id"`
-	Version               int           `json:"version"`
-	Status                string        `json:"status"`
-	Title                 string        `json:"title"`
-	Summary               string        `json:"summary"`
-	ManagementMode        string        `json:"management_mode"`
-	ManagementDescription string        `json:"management_description"`
-	BudgetTotalYuan       *valid.Cents  `json:"budget_total_yuan"`
-	Funding               []FundingView `json:"funding"`
-	Items                 []ItemView    `json:"items"`
-	CreatedAt             time.Time     `json:"created_at"`
-	PublishedAt           *time.Time    `json:"published_at"`
-	SupersededAt          *time.Time    `json:"superseded_at"`
-	ClosedAt              *time.Time    `json:"closed_at"`
-	VotingOpensAt         *time.Time    `json:"voting_opens_at"`
-	VotingClosesAt        time.Time     `json:"voting_closes_at"`
-	VotingStatus          string        `json:"voting_status"`
-	ThresholdPercent      int           `json:"threshold_percent"`
+	ID                    int64            `json:"id"`
+	ProjectID             int64            `json:"project_id"`
+	Version               int              `json:"version"`
+	Status                string           `json:"status"`
+	Title                 string           `json:"title"`
+	Summary               string           `json:"summary"`
+	ManagementMode        string           `json:"management_mode"`
+	ManagementDescription string           `json:"management_description"`
+	BudgetTotalYuan       *valid.Cents     `json:"budget_total_yuan"`
+	Funding               []FundingView    `json:"funding"`
+	Items                 []ItemView       `json:"items"`
+	Attachments           []AttachmentView `json:"attachments"`
+	CreatedAt             time.Time        `json:"created_at"`
+	PublishedAt           *time.Time       `json:"published_at"`
+	SupersededAt          *time.Time       `json:"superseded_at"`
+	ClosedAt              *time.Time       `json:"closed_at"`
+	VotingOpensAt         *time.Time       `json:"voting_opens_at"`
+	VotingClosesAt        time.Time        `json:"voting_closes_at"`
+	VotingStatus          string           `json:"voting_status"`
+	ThresholdPercent      int              `json:"threshold_percent"`
 }
 
 // Summary is a plan's headline, for the public building page.

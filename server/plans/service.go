@@ -10,6 +10,7 @@ import (
 
 	"anju/server/audit"
 	"anju/server/auth"
+	"anju/server/files"
 	"anju/server/problem"
 	"anju/server/projects"
 	"anju/server/store"
@@ -23,13 +24,14 @@ type Service struct {
 	db       *store.DB
 	audit    *audit.Log
 	projects *projects.Service
+	files    *files.Service
 	catalog  map[string]CatalogItem
 	ordered  []CatalogItem
 	now      func() time.Time
 }
 
 // NewService loads the catalogue and returns the plan service.
-func NewService(ctx context.Context, db *store.DB, log *audit.Log, prj *projects.Service) (*Service, error) {
+func NewService(ctx context.Context, db *store.DB, log *audit.Log, prj *projects.Service, fs *files.Service) (*Service, error) {
 	var items []CatalogItem
 	if err := db.WithContext(ctx).Order("seq").Find(&items).Error; err != nil {
 		return nil, fmt.Errorf("load catalogue: %w", err)
@@ -41,7 +43,7 @@ func NewService(ctx context.Context, db *store.DB, log *audit.Log, prj *projects
 	for _, it := range items {
 		byCode[it.Code] = it
 	}
-	return &Service{db: db, audit: log, projects: prj, catalog: byCode, ordered: items,
+	return &Service{db: db, audit: log, projects: prj, files: fs, catalog: byCode, ordered: items,
 		now: store.Now}, nil
 }
 
@@ -269,6 +271,7 @@ func (s *Service) view(ctx context.Context, p *Plan, thresholdPercent int) (*Vie
 	if err := db.Where("plan_id = ?", p.ID).Order("id").Find(&funding).Error; err != nil {
 		return nil, err
 	}
+	var err error
 	v := &View{ID: p.ID, ProjectID: p.ProjectID, Version: p.Version, Status: p.Status, Title: p.Title,
 		Summary: p.Summary, ManagementMode: p.ManagementMode, ManagementDescription: p.ManagementDescription,
 		BudgetTotalYuan: p.BudgetTotalFen, Funding: []FundingView{}, Items: []ItemView{}, CreatedAt: p.CreatedAt,
@@ -276,6 +279,9 @@ func (s *Service) view(ctx context.Context, p *Plan, thresholdPercent int) (*Vie
 		VotingClosesAt: p.VotingClosesAt, VotingStatus: p.VotingStatus(s.now()), ThresholdPercent: thresholdPercent}
 	for _, f := range funding {
 		v.Funding = append(v.Funding, FundingView{Source: f.Source, AmountYuan: f.AmountFen})
+	}
+	if v.Attachments, err = s.attachments(ctx, p); err != nil {
+		return nil, err
 	}
 	for _, it := range items {
 		c := s.catalog[it.CatalogCode]
