@@ -48,6 +48,7 @@ type Dataset struct {
 	StaffUser     string
 	StaffPassword string
 	ProjectID     int64
+	BoardURL      string
 }
 
 // Load creates the demo data if it is missing, then issues a fresh code for the
@@ -81,7 +82,7 @@ func Load(ctx context.Context, a *app.App) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dataset{Community: community.Name, Room: tryRoom, StaffUser: staffUser, StaffPassword: password}
+	d := &Dataset{Community: community.Name, Room: tryRoom, StaffUser: staffUser, StaffPassword: password, BoardURL: community.BoardURL}
 	for _, b := range buildings {
 		if b.Name != tryBuilding {
 			continue
@@ -130,11 +131,13 @@ func (d *Dataset) Print(w io.Writer, cfg config.Config) {
     username %s, password %s
     consent tally API: GET /api/v1/projects/%d/consent
 
+  Public notice board (no sign-in): %s
+
   API description: %s/api/v1/openapi.json
   (The code and password above are new on every start; earlier ones stop working.)
 
 `, cfg.ResidentURL(d.BuildingToken), d.Community, d.Building, d.Room, d.Code, cfg.PublicURL, d.StaffUser,
-		d.StaffPassword, d.ProjectID, cfg.PublicURL)
+		d.StaffPassword, d.ProjectID, d.BoardURL, cfg.PublicURL)
 }
 
 func ensureStaff(ctx context.Context, a *app.App, password string) (*auth.Staff, error) {

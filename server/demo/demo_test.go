@@ -36,7 +36,7 @@ func TestDemoLoadsOnceAndPrintsWorkingCredentials(t *testing.T) {
 		}
 		var out bytes.Buffer
 		d.Print(&out, cfg)
-		for _, want := range []string{"/b/" + d.BuildingToken, d.Code, d.StaffPassword, "/staff/", "room 房号 601"} {
+		for _, want := range []string{"/b/" + d.BuildingToken, d.Code, d.StaffPassword, "/staff/", "room 房号 601", "/c/"} {
 			if !strings.Contains(out.String(), want) {
 				t.Fatalf("the demo banner lacks %q:\n%s", want, out.String())
 			}
