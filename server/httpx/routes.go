@@ -34,7 +34,10 @@ type Route struct {
 	Produces string
 	Status   int // success status; 200 when zero
 	// Params documents query parameters: name → description.
-	Params  map[string]string
+	Params map[string]string
+	// Form documents a multipart/form-data body: field → description; fields
+	// whose description starts with "file:" are files.
+	Form    map[string]string
 	Handler echo.HandlerFunc
 	Extra   []echo.MiddlewareFunc
 }

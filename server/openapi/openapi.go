@@ -102,6 +102,18 @@ func Document(routes []httpx.Route, title, version string) map[string]any {
 		if rt.Access != httpx.Public {
 			op["security"] = []map[string]any{{"bearer": []string{}}}
 		}
+		if len(rt.Form) > 0 {
+			props := map[string]any{}
+			for name, desc := range rt.Form {
+				if file, ok := strings.CutPrefix(desc, "file:"); ok {
+					props[name] = map[string]any{"type": "string", "format": "binary", "description": strings.TrimSpace(file)}
+				} else {
+					props[name] = map[string]any{"type": "string", "description": desc}
+				}
+			}
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "properties": props}}}}
+		}
 		if rt.Request != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": schemaOf(r, rt.Request)}}}
