@@ -10,6 +10,9 @@ export class ApiError extends Error {
   readonly details: Record<string, unknown>
   /** Seconds from the Retry-After header of a 429, if any. */
   readonly retryAfter: number | null
+  /** The whole JSON answer: some errors carry more than the envelope
+   * (an import's row-by-row report sits beside it). */
+  readonly body: unknown
 
   constructor(
     status: number,
@@ -17,6 +20,7 @@ export class ApiError extends Error {
     message: string,
     details: Record<string, unknown> = {},
     retryAfter: number | null = null,
+    body: unknown = null,
   ) {
     super(message)
     this.name = 'ApiError'
@@ -24,6 +28,7 @@ export class ApiError extends Error {
     this.code = code
     this.details = details
     this.retryAfter = retryAfter
+    this.body = body
   }
 
   /** True when the server was not reached at all, so retrying later makes sense. */
@@ -76,24 +81,31 @@ export class ApiClient {
     return this.request<T>('PUT', path, { ...opts, body })
   }
 
+  delete<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    return this.request<T>('DELETE', path, opts)
+  }
+
+  /** A multipart upload (files); the browser sets the boundary. */
+  upload<T>(path: string, form: FormData, opts: RequestOptions = {}): Promise<T> {
+    return this.request<T>('POST', path, { ...opts, body: form })
+  }
+
+  /** A binary answer (a QR code PNG, a spreadsheet) with the token attached. */
+  async blob(path: string, opts: RequestOptions = {}): Promise<Blob> {
+    const res = await this.send('GET', path, { ...opts, headers: { Accept: '*/*', ...opts.headers } })
+    if (!res.ok) throw await errorOf(res)
+    return res.blob()
+  }
+
+  /** The raw response of a successful call, for streams (server-sent events). */
+  async open(path: string, opts: RequestOptions = {}): Promise<Response> {
+    const res = await this.send('GET', path, opts)
+    if (!res.ok) throw await errorOf(res)
+    return res
+  }
+
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
-    const token = opts.token !== undefined ? opts.token : this.token()
-    if (token) headers.Authorization = `Bearer ${token}`
-    let body: string | undefined
-    if (opts.body !== undefined) {
-      headers['Content-Type'] = 'application/json'
-      body = JSON.stringify(opts.body)
-    }
-
-    let res: Response
-    try {
-      res = await this.fetchImpl()(this.base + path, { method, headers, body, signal: opts.signal })
-    } catch (e) {
-      if (e instanceof DOMException && e.name === 'AbortError') throw e
-      throw new ApiError(0, NETWORK_ERROR, e instanceof Error ? e.message : String(e))
-    }
-
+    const res = await this.send(method, path, opts)
     const text = await res.text().catch(() => '')
     let data: unknown = null
     if (text) {
@@ -106,6 +118,37 @@ export class ApiClient {
     if (res.ok) return data as T
     throw toApiError(res, data)
   }
+
+  private async send(method: string, path: string, opts: RequestOptions): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
+    const token = opts.token !== undefined ? opts.token : this.token()
+    if (token) headers.Authorization = `Bearer ${token}`
+    let body: string | FormData | undefined
+    if (opts.body instanceof FormData) {
+      body = opts.body
+    } else if (opts.body !== undefined) {
+      headers['Content-Type'] = 'application/json'
+      body = JSON.stringify(opts.body)
+    }
+    try {
+      return await this.fetchImpl()(this.base + path, { method, headers, body, signal: opts.signal })
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') throw e
+      if (e instanceof Error && e.name === 'AbortError') throw e
+      throw new ApiError(0, NETWORK_ERROR, e instanceof Error ? e.message : String(e))
+    }
+  }
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  const text = await res.text().catch(() => '')
+  let data: unknown = null
+  try {
+    data = text ? JSON.parse(text) : null
+  } catch {
+    data = null
+  }
+  return toApiError(res, data)
 }
 
 function toApiError(res: Response, data: unknown): ApiError {
@@ -116,8 +159,8 @@ function toApiError(res: Response, data: unknown): ApiError {
   if (err && typeof err.code === 'string') {
     const details = err.details && typeof err.details === 'object' ? (err.details as Record<string, unknown>) : {}
     const message = typeof err.message === 'string' ? err.message : ''
-    return new ApiError(res.status, err.code, message, details, retryAfter)
+    return new ApiError(res.status, err.code, message, details, retryAfter, data)
   }
   // Not our envelope: a proxy page, a gateway timeout, the service worker's offline answer.
-  return new ApiError(res.status, `http_${res.status}`, res.statusText || `HTTP ${res.status}`, {}, retryAfter)
+  return new ApiError(res.status, `http_${res.status}`, res.statusText || `HTTP ${res.status}`, {}, retryAfter, data)
 }

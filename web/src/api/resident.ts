@@ -2,11 +2,17 @@
 import type { ApiClient } from './http'
 import type {
   BallotRequest,
+  CatalogItem,
   HouseholdSignIn,
   HouseholdSignInRequest,
+  List,
   Me,
+  NeedsAnswer,
+  NeedsRequest,
+  Objection,
   Plan,
   PublicBuilding,
+  PublicCommunity,
   Receipt,
 } from './types'
 
@@ -33,6 +39,29 @@ export function residentApi(client: ApiClient) {
     /** Records a vote. The same key and body replayed answer the same receipt. */
     putBallot(req: BallotRequest, idempotencyKey: string): Promise<Receipt> {
       return client.put('/me/ballot', req, { headers: { 'Idempotency-Key': idempotencyKey } })
+    },
+    /** The 31-item renovation catalogue (public). */
+    catalog(): Promise<List<CatalogItem>> {
+      return client.get('/catalog', { token: null })
+    },
+    /** The household's needs-poll answer; 404 needs_not_found before the first. */
+    needs(): Promise<NeedsAnswer> {
+      return client.get('/me/needs')
+    },
+    /** 1–10 codes; 409 needs_closed once the plan is published. */
+    putNeeds(req: NeedsRequest): Promise<NeedsAnswer> {
+      return client.put('/me/needs', req)
+    },
+    objections(): Promise<List<Objection>> {
+      return client.get('/me/objections')
+    },
+    /** During the objection period only; reason 5–1000 characters. */
+    lodgeObjection(reason: string): Promise<Objection> {
+      return client.post('/me/objections', { reason })
+    },
+    /** The community's public notice board (公示栏), no sign-in. */
+    board(token: string): Promise<PublicCommunity> {
+      return client.get(`/public/communities/${encodeURIComponent(token)}`, { token: null })
     },
   }
 }

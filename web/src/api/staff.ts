@@ -1,6 +1,40 @@
-// Calls of the staff console used by the tally page.
+// Calls of the staff console (docs/API.md "Staff" and "The committee's console").
 import type { ApiClient } from './http'
-import type { Consent, List, Project, StaffSignIn, StaffUser } from './types'
+import type {
+  Attachment,
+  CatalogItem,
+  Consent,
+  List,
+  Plan,
+  Project,
+  Receipt,
+  StaffSignIn,
+  StaffUser,
+} from './types'
+import type {
+  AuditEvent,
+  BallotHistoryEntry,
+  BallotVerify,
+  Building,
+  Community,
+  CommunityInput,
+  CreatedHousehold,
+  District,
+  Household,
+  HouseholdInput,
+  ImportResult,
+  IssuedCode,
+  NeedsResult,
+  PaperBallotInput,
+  PlanChanges,
+  PlanInput,
+  ProjectInput,
+  ProjectSettings,
+  StaffNotice,
+  StaffObjection,
+} from './staffTypes'
+
+const id = (n: number) => encodeURIComponent(String(n))
 
 export function staffApi(client: ApiClient) {
   return {
@@ -10,12 +44,174 @@ export function staffApi(client: ApiClient) {
     me(): Promise<StaffUser> {
       return client.get('/auth/me')
     },
+
+    // ---- registry ----
+    districts(): Promise<List<District>> {
+      return client.get('/districts')
+    },
+    district(districtId: number): Promise<District> {
+      return client.get(`/districts/${id(districtId)}`)
+    },
+    createDistrict(name: string): Promise<District> {
+      return client.post('/districts', { name })
+    },
+    communities(districtId?: number): Promise<List<Community>> {
+      return client.get(districtId === undefined ? '/communities' : `/communities?district_id=${id(districtId)}`)
+    },
+    community(communityId: number): Promise<Community> {
+      return client.get(`/communities/${id(communityId)}`)
+    },
+    createCommunity(input: CommunityInput): Promise<Community> {
+      return client.post('/communities', input)
+    },
+    buildings(communityId: number): Promise<List<Building>> {
+      return client.get(`/communities/${id(communityId)}/buildings`)
+    },
+    building(buildingId: number): Promise<Building> {
+      return client.get(`/buildings/${id(buildingId)}`)
+    },
+    createBuilding(communityId: number, name: string): Promise<Building> {
+      return client.post(`/communities/${id(communityId)}/buildings`, { name })
+    },
+    /** New token: the old QR code answers 410 from now on. */
+    rotateToken(buildingId: number): Promise<Building> {
+      return client.post(`/buildings/${id(buildingId)}/token:rotate`, {})
+    },
+    buildingQr(buildingId: number): Promise<Blob> {
+      return client.blob(`/buildings/${id(buildingId)}/qr.png`)
+    },
+    communityQr(communityId: number): Promise<Blob> {
+      return client.blob(`/communities/${id(communityId)}/qr.png`)
+    },
+    households(buildingId: number): Promise<List<Household>> {
+      return client.get(`/buildings/${id(buildingId)}/households`)
+    },
+    /** Owner's name and phone in clear; the server writes the read to the audit log. */
+    household(householdId: number): Promise<Household> {
+      return client.get(`/households/${id(householdId)}`)
+    },
+    createHousehold(buildingId: number, input: HouseholdInput): Promise<CreatedHousehold> {
+      return client.post(`/buildings/${id(buildingId)}/households`, input)
+    },
+    updateHousehold(householdId: number, input: HouseholdInput): Promise<Household> {
+      return client.put(`/households/${id(householdId)}`, input)
+    },
+    /** .xlsx or .csv; 422 import_rejected carries {created: 0, errors: [{row, message}]}. */
+    importHouseholds(buildingId: number, file: File): Promise<ImportResult> {
+      const form = new FormData()
+      form.append('file', file, file.name)
+      return client.upload(`/buildings/${id(buildingId)}/households:import`, form)
+    },
+    /** New codes for slips; the old codes and their sessions stop working. */
+    issueCodes(buildingId: number, householdIds: number[] = []): Promise<List<IssuedCode>> {
+      return client.post(`/buildings/${id(buildingId)}/codes:issue`, { household_ids: householdIds })
+    },
+    unlockHousehold(householdId: number): Promise<unknown> {
+      return client.post(`/households/${id(householdId)}/unlock`, {})
+    },
+
+    // ---- projects ----
     projects(): Promise<List<Project>> {
       return client.get('/projects')
     },
+    project(projectId: number): Promise<Project> {
+      return client.get(`/projects/${id(projectId)}`)
+    },
+    createProject(communityId: number, input: ProjectInput): Promise<Project> {
+      return client.post(`/communities/${id(communityId)}/projects`, input)
+    },
+    /** 409 settings_locked once the first plan is published. */
+    updateSettings(projectId: number, input: ProjectSettings): Promise<Project> {
+      return client.put(`/projects/${id(projectId)}/settings`, input)
+    },
+    needs(projectId: number): Promise<NeedsResult> {
+      return client.get(`/projects/${id(projectId)}/needs`)
+    },
+    audit(projectId: number): Promise<List<AuditEvent>> {
+      return client.get(`/projects/${id(projectId)}/audit`)
+    },
+
+    // ---- plans ----
+    catalog(): Promise<List<CatalogItem>> {
+      return client.get('/catalog', { token: null })
+    },
+    plans(projectId: number): Promise<List<Plan>> {
+      return client.get(`/projects/${id(projectId)}/plans`)
+    },
+    plan(planId: number): Promise<Plan> {
+      return client.get(`/plans/${id(planId)}`)
+    },
+    createPlan(projectId: number, input: PlanInput): Promise<Plan> {
+      return client.post(`/projects/${id(projectId)}/plans`, input)
+    },
+    updatePlan(planId: number, input: PlanInput): Promise<Plan> {
+      return client.put(`/plans/${id(planId)}`, input)
+    },
+    publishPlan(planId: number): Promise<Plan> {
+      return client.post(`/plans/${id(planId)}/publish`, {})
+    },
+    planChanges(planId: number): Promise<PlanChanges> {
+      return client.get(`/plans/${id(planId)}/changes`)
+    },
+    addAttachment(planId: number, file: File, title: string): Promise<Attachment> {
+      const form = new FormData()
+      form.append('file', file, file.name)
+      form.append('title', title)
+      return client.upload(`/plans/${id(planId)}/attachments`, form)
+    },
+    /** An attachment's file for staff, drafts included. */
+    attachmentFile(planId: number, attachmentId: number): Promise<Blob> {
+      return client.blob(`/plans/${id(planId)}/attachments/${id(attachmentId)}`)
+    },
+    deleteAttachment(planId: number, attachmentId: number): Promise<unknown> {
+      return client.delete(`/plans/${id(planId)}/attachments/${id(attachmentId)}`)
+    },
+
+    // ---- the vote ----
     /** Tally of the plan now put to the vote; 404 no_published_plan. */
     consent(projectId: number): Promise<Consent> {
-      return client.get(`/projects/${projectId}/consent`)
+      return client.get(`/projects/${id(projectId)}/consent`)
+    },
+    consentEventsPath(projectId: number): string {
+      return `/projects/${id(projectId)}/consent/events`
+    },
+    householdBallots(householdId: number): Promise<List<BallotHistoryEntry>> {
+      return client.get(`/households/${id(householdId)}/ballots`)
+    },
+    /** 409 stale_ballot when a vote was recorded since `replaces`. */
+    paperBallot(planId: number, input: PaperBallotInput): Promise<Receipt> {
+      const form = new FormData()
+      form.append('household_id', String(input.household_id))
+      form.append('plan_choice', input.plan_choice)
+      form.append('management_choice', input.management_choice)
+      form.append('photo', input.photo, input.photo instanceof File ? input.photo.name : 'ballot.jpg')
+      // "null": the form saw no vote, so one cast meanwhile answers 409 stale_ballot.
+      if (input.replaces !== undefined) form.append('replaces', input.replaces === null ? 'null' : String(input.replaces))
+      return client.upload(`/plans/${id(planId)}/paper-ballots`, form)
+    },
+    closeVote(projectId: number): Promise<Consent> {
+      return client.post(`/projects/${id(projectId)}/consent/close`, {})
+    },
+    verifyBallots(planId: number): Promise<BallotVerify> {
+      return client.get(`/plans/${id(planId)}/ballots/verify`)
+    },
+    rollXlsx(projectId: number): Promise<Blob> {
+      return client.blob(`/projects/${id(projectId)}/consent/roll.xlsx`)
+    },
+
+    // ---- after the vote ----
+    notices(projectId: number): Promise<List<StaffNotice>> {
+      return client.get(`/projects/${id(projectId)}/consent/notices`)
+    },
+    /** 409 objections_open / objection_period_running for a final notice too early. */
+    publishNotice(projectId: number, kind: 'preliminary' | 'final'): Promise<StaffNotice> {
+      return client.post(`/projects/${id(projectId)}/consent/notices`, { kind })
+    },
+    objections(projectId: number): Promise<List<StaffObjection>> {
+      return client.get(`/projects/${id(projectId)}/objections`)
+    },
+    answerObjection(objectionId: number, answer: string): Promise<StaffObjection> {
+      return client.post(`/objections/${id(objectionId)}/answer`, { answer })
     },
   }
 }

@@ -45,6 +45,8 @@ export interface CommunityRef {
   name: string
   address: string
   built_year: number | null
+  /** The notice board's token, where the server shows it (not in every answer). */
+  public_token?: string | null
 }
 
 export interface DistrictRef {
@@ -76,6 +78,7 @@ export interface HouseholdSignInRequest {
   building_token: string
   room: string
   code: string
+  entrance?: string
 }
 
 export interface HouseholdSignIn {
@@ -133,6 +136,20 @@ export interface Plan {
   voting_closes_at: string
   voting_status: VotingStatus
   threshold_percent: number
+  /** Design drawings and documents (公示): public once the plan is published. */
+  attachments?: Attachment[]
+  created_at?: string
+  superseded_at?: string | null
+  closed_at?: string | null
+}
+
+export interface Attachment {
+  id: number
+  title: string
+  content_type: string
+  size: number
+  /** /api/v1/files/{token} */
+  url: string
 }
 
 // ---- ballots ----
@@ -159,6 +176,104 @@ export interface Receipt {
   recorded_at: string
   changeable_until: string
   replaces: number | null
+  /** Paper ballots: the staff member who recorded it. */
+  recorded_by?: string | number | null
+  hash?: string
+}
+
+// ---- needs poll (居民点单) ----
+
+export interface CatalogItem {
+  code: string
+  seq?: number
+  category: ItemCategory | string
+  name_zh: string
+  name_en: string
+  content: string
+  standard: string
+}
+
+export interface NeedsRequest {
+  catalog_codes: string[]
+  note: string
+}
+
+export interface NeedsAnswer extends NeedsRequest {
+  project_id: number
+  updated_at: string
+}
+
+/** At most this many items per household. */
+export const MAX_NEEDS = 10
+export const MAX_NEEDS_NOTE = 500
+
+// ---- after the vote: notices and objections ----
+
+export type ConsentRule = 'households-80' | 'civil-code-major' | 'civil-code-ordinary'
+export const CONSENT_RULES: readonly ConsentRule[] = ['households-80', 'civil-code-major', 'civil-code-ordinary']
+
+export interface AreaTally {
+  total_m2: number
+  participating_m2: number
+  plan_agree_m2: number
+  management_agree_m2: number
+}
+
+export interface HeadTally {
+  total: number
+  participating: number
+  plan_agree: number
+  management_agree: number
+}
+
+/** The aggregates published once the vote is closed. No household is named. */
+export interface ConsentResult {
+  rule: ConsentRule | string
+  eligible: number
+  voted: number
+  plan: { agree: number; disagree: number; abstain: number; reached: boolean }
+  management: { agree: number; disagree: number; abstain: number; reached: boolean }
+  reached: boolean
+  threshold_percent?: number
+  area?: AreaTally | null
+  heads?: HeadTally | null
+  turnout?: { reached: boolean } | null
+}
+
+export type NoticeKind = 'preliminary' | 'final'
+
+/** 结果公示: the preliminary notice opens the objection period, the final one ends it. */
+export interface Notice {
+  id: number
+  kind: NoticeKind | string
+  published_at: string
+  objection_deadline: string | null
+  result: ConsentResult | null
+  plan_id?: number
+  project_id?: number
+}
+
+export interface Objection {
+  id: number
+  plan_id: number
+  reason: string
+  created_at: string
+  answer: string | null
+  answered_at: string | null
+}
+
+export const OBJECTION_MIN = 5
+export const OBJECTION_MAX = 1000
+
+// ---- the public notice board of a community (公示栏) ----
+
+export interface PublicCommunity {
+  community: CommunityRef
+  district: DistrictRef
+  plan: PlanHeadline | null
+  participation: { eligible: number; voted: number } | null
+  result: ConsentResult | null
+  notices: Notice[]
 }
 
 // ---- staff ----
@@ -189,6 +304,11 @@ export interface Project {
   threshold_percent: number
   current_plan_id: number | null
   current_plan_title: string | null
+  consent_rule?: ConsentRule | string
+  scope_building_id?: number | null
+  scope_building_name?: string | null
+  objection_days?: number
+  created_at?: string
 }
 
 export interface ChoiceTally {
@@ -207,6 +327,7 @@ export interface BuildingTally {
   name: string
   eligible: number
   voted: number
+  paper?: number
   plan: ChoiceTally
   management: ChoiceTally
 }
@@ -237,4 +358,13 @@ export interface Consent {
   reached: boolean
   buildings: BuildingTally[]
   non_voters: NonVoter[]
+  scope_building_id?: number | null
+  /** When the vote was closed by staff (or null while it runs). */
+  closed_at?: string | null
+  /** Households whose current vote is a paper ballot. */
+  paper?: number
+  /** Civil Code rules only. */
+  area?: AreaTally | null
+  heads?: HeadTally | null
+  turnout?: { reached: boolean } | null
 }

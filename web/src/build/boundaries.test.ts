@@ -1,11 +1,17 @@
-// The two pages stay apart: the staff page never pulls in Vant, the resident
-// app never pulls in staff code. Follows the relative imports from each entry.
-import { readFileSync, statSync } from 'node:fs'
+// The two pages stay apart: the staff console never pulls in Vant, the
+// resident app never pulls in staff code, Element Plus or ECharts. Follows the
+// relative imports (static and dynamic) from each entry; then, when a build
+// is there, checks the built files too (scripts/check-bundles.mjs).
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const WEB = resolve(SRC, '..')
+const OUT = resolve(WEB, '../server/webui/app')
+const CONSOLE_ONLY = ['element-plus', 'echarts', 'zrender', '@element-plus']
 
 function graph(entry: string): { files: Set<string>; packages: Set<string> } {
   const files = new Set<string>()
@@ -16,8 +22,11 @@ function graph(entry: string): { files: Set<string>; packages: Set<string> } {
     if (files.has(file)) continue
     files.add(file)
     const text = readFileSync(file, 'utf8')
-    for (const m of text.matchAll(/^\s*import\s+(?:[^'"]*?from\s+)?['"]([^'"]+)['"]/gm)) {
-      const spec = m[1]!
+    const specs = [
+      ...[...text.matchAll(/^\s*import\s+(?:[^'"]*?from\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]!),
+      ...[...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!),
+    ]
+    for (const spec of specs) {
       if (!spec.startsWith('.')) {
         packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!)
         continue
@@ -31,17 +40,28 @@ function graph(entry: string): { files: Set<string>; packages: Set<string> } {
 }
 
 describe('bundle boundaries', () => {
-  it('the staff page does not import Vant', () => {
+  it('the staff console does not import Vant, and does use Element Plus and ECharts', () => {
     const { packages, files } = graph('staff/main.ts')
     expect([...files]).toContain(resolve(SRC, 'i18n/index.ts'))
-    expect([...files]).toContain(resolve(SRC, 'staff/views/TallyView.vue'))
+    expect([...files]).toContain(resolve(SRC, 'staff/views/project/TallyTab.vue'))
+    expect([...files]).toContain(resolve(SRC, 'staff/charts/echarts.ts'))
     expect([...packages]).not.toContain('vant')
+    expect([...packages]).toEqual(expect.arrayContaining(['element-plus', 'echarts']))
     expect([...files].some((f) => f.includes(`${SRC}/resident/`))).toBe(false)
   })
 
-  it('the resident app does not import staff code', () => {
+  it('the resident app imports neither staff code nor Element Plus nor ECharts', () => {
     const { packages, files } = graph('resident/main.ts')
     expect([...packages]).toContain('vant')
+    for (const lib of CONSOLE_ONLY) expect([...packages], lib).not.toContain(lib)
     expect([...files].some((f) => f.includes(`${SRC}/staff/`))).toBe(false)
+    // The staff-only client modules stay out as well (they would ride along in the shared chunk).
+    for (const f of ['api/staff.ts', 'api/staffTypes.ts', 'api/sse.ts']) expect([...files]).not.toContain(resolve(SRC, f))
+  })
+
+  const built = existsSync(resolve(OUT, 'index.html')) && existsSync(resolve(OUT, 'staff.html'))
+  it.skipIf(!built)('the built resident page loads no staff chunk, no Element Plus and no ECharts', () => {
+    const out = execFileSync(process.execPath, [resolve(WEB, 'scripts/check-bundles.mjs'), OUT], { encoding: 'utf8' })
+    expect(out).toContain('the resident app carries no Element Plus and no ECharts')
   })
 })

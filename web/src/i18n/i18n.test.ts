@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ApiError } from '../api/http'
 import { createAppI18n, en, setLocale, zhCN } from './index'
 import { errorText } from './errors'
+import { staffEn, staffZh } from '../staff/i18n'
 
 function keys(obj: object, prefix = ''): string[] {
   return Object.entries(obj).flatMap(([k, v]) =>
@@ -18,13 +19,18 @@ describe('i18n catalogues', () => {
     expect(keys(en).sort()).toEqual(keys(zhCN).sort())
   })
 
+  it('the staff console has the same keys in Chinese and English', () => {
+    expect(keys(staffEn).sort()).toEqual(keys(staffZh).sort())
+  })
+
   it('use the same parameters for each message in both languages', () => {
     const get = (o: object, path: string) => path.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown>)[k], o) as string
     for (const k of keys(zhCN)) expect(params(get(en, k)), k).toEqual(params(get(zhCN, k)))
+    for (const k of keys(staffZh)) expect(params(get(staffEn, k)), `staff.${k}`).toEqual(params(get(staffZh, k)))
   })
 
   it('never use characters vue-i18n would read as syntax', () => {
-    for (const cat of [zhCN, en]) {
+    for (const cat of [zhCN, en, staffZh, staffEn]) {
       const get = (path: string) => path.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown>)[k], cat) as string
       for (const k of keys(cat)) expect(get(k), k).not.toMatch(/[@$|]/)
     }
@@ -35,6 +41,9 @@ describe('i18n catalogues', () => {
       'token_retired', 'building_not_found', 'invalid_credentials', 'household_locked', 'rate_limited',
       'plan_not_found', 'ballot_not_found', 'stale_ballot', 'voting_not_open', 'voting_closed',
       'plan_not_current', 'idempotency_key_reused', 'no_published_plan', 'session_expired', 'sign_in_required',
+      // The committee's console (issue 3).
+      'settings_locked', 'import_rejected', 'needs_closed', 'needs_not_found', 'objections_open',
+      'objection_period_running', 'plan_published',
     ]
     for (const c of codes) {
       expect(zhCN.errors, c).toHaveProperty(c)

@@ -14,12 +14,15 @@ export function savedLocale(): AppLocale {
   return v === 'en' ? 'en' : 'zh-CN'
 }
 
-export function createAppI18n(locale: AppLocale = savedLocale()) {
+/** Messages one page adds to the shared catalogue (the staff console's own). */
+export type ExtraMessages = Record<AppLocale, Record<string, unknown>>
+
+export function createAppI18n(locale: AppLocale = savedLocale(), extra?: ExtraMessages) {
   const i18n = createI18n<[MessageSchema], AppLocale, false>({
     legacy: false,
     locale,
     fallbackLocale: 'zh-CN',
-    messages: { 'zh-CN': zhCN, en },
+    messages: { 'zh-CN': { ...zhCN, ...extra?.['zh-CN'] }, en: { ...en, ...extra?.en } },
     missingWarn: false,
     fallbackWarn: false,
   })

@@ -3,6 +3,9 @@
 //   /plan          the whole plan
 //   /vote          choose → /vote/sign → /vote/review
 //   /receipt       the receipt, or the vote waiting to be sent
+//   /needs         the needs poll before the plan (居民点单)
+//   /notices       result notices and objections after the vote
+//   /c/:token      a community's public notice board (公示栏), no sign-in
 import { createRouter, createWebHistory, type RouterHistory } from 'vue-router'
 import { session, signInPath } from './session'
 import HomeView from './views/HomeView.vue'
@@ -12,6 +15,9 @@ import VoteChoose from './views/VoteChoose.vue'
 import VoteSign from './views/VoteSign.vue'
 import VoteReview from './views/VoteReview.vue'
 import ReceiptView from './views/ReceiptView.vue'
+import NeedsView from './views/NeedsView.vue'
+import NoticesView from './views/NoticesView.vue'
+import BoardView from './views/BoardView.vue'
 
 export function createResidentRouter(history: RouterHistory = createWebHistory('/')) {
   const router = createRouter({
@@ -24,6 +30,9 @@ export function createResidentRouter(history: RouterHistory = createWebHistory('
       { path: '/vote/sign', name: 'vote-sign', component: VoteSign, meta: { auth: true } },
       { path: '/vote/review', name: 'vote-review', component: VoteReview, meta: { auth: true } },
       { path: '/receipt', name: 'receipt', component: ReceiptView, meta: { auth: true } },
+      { path: '/needs', name: 'needs', component: NeedsView, meta: { auth: true } },
+      { path: '/notices', name: 'notices', component: NoticesView, meta: { auth: true } },
+      { path: '/c/:token', name: 'board', component: BoardView, props: true },
       { path: '/:rest(.*)*', redirect: '/' },
     ],
     scrollBehavior: () => ({ top: 0 }),

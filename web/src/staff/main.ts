@@ -1,12 +1,14 @@
-// Entry of the staff page (staff.html). Plain Vue and CSS: no Vant here.
+// Entry of the staff console (staff.html): Vue, Element Plus (on demand) and
+// ECharts (loaded with the needs-poll chart only). No Vant here.
 import { createApp } from 'vue'
+import './ui/element'
 import './staff.css'
-import { createAppI18n } from '../i18n'
+import { createStaffI18n } from './i18n'
 import StaffApp from './StaffApp.vue'
 import { createStaffRouter } from './router'
 import { setStaffUnauthorizedHandler } from './session'
 
-const i18n = createAppI18n()
+const i18n = createStaffI18n()
 const router = createStaffRouter()
 setStaffUnauthorizedHandler(() => void router.replace({ name: 'login', query: { next: router.currentRoute.value.fullPath } }))
 createApp(StaffApp).use(i18n).use(router).mount('#app')

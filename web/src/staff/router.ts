@@ -1,11 +1,33 @@
 // Staff routes under /staff/ (the server answers staff.html for them).
-import { createRouter, createWebHistory, type RouterHistory } from 'vue-router'
+//   /                          projects
+//   /registry                  districts (city) → /registry/districts/:id → communities
+//   /registry/communities/:id  buildings, board QR, projects
+//   /registry/buildings/:id    households, import, codes
+//   /projects/:id              the vote (live tally), and tabs: needs, plans, results, audit, settings
+//   /print/…                   A4 poster, code slips, door-to-door sheet
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouterHistory } from 'vue-router'
 import { staffSession } from './session'
 import LoginView from './views/LoginView.vue'
 import ProjectsView from './views/ProjectsView.vue'
-import TallyView from './views/TallyView.vue'
+import RegistryHome from './views/registry/RegistryHome.vue'
+import DistrictView from './views/registry/DistrictView.vue'
+import CommunityView from './views/registry/CommunityView.vue'
+import BuildingView from './views/registry/BuildingView.vue'
+import ProjectLayout from './views/project/ProjectLayout.vue'
+import TallyTab from './views/project/TallyTab.vue'
+import NeedsTab from './views/project/NeedsTab.vue'
+import PlansTab from './views/project/PlansTab.vue'
+import PlanEditor from './views/project/PlanEditor.vue'
+import ResultsTab from './views/project/ResultsTab.vue'
+import AuditTab from './views/project/AuditTab.vue'
+import SettingsTab from './views/project/SettingsTab.vue'
+import PosterView from './views/print/PosterView.vue'
+import SlipsView from './views/print/SlipsView.vue'
+import DoorSheetView from './views/print/DoorSheetView.vue'
 
 export const STAFF_BASE = '/staff/'
+
+const num = (key: string) => (r: RouteLocationNormalized) => ({ id: Number(r.params[key]) })
 
 export function createStaffRouter(history: RouterHistory = createWebHistory(STAFF_BASE)) {
   const router = createRouter({
@@ -13,9 +35,43 @@ export function createStaffRouter(history: RouterHistory = createWebHistory(STAF
     routes: [
       { path: '/', name: 'projects', component: ProjectsView, meta: { auth: true } },
       { path: '/login', name: 'login', component: LoginView },
-      { path: '/projects/:id(\\d+)', name: 'tally', component: TallyView, meta: { auth: true }, props: (r) => ({ id: Number(r.params.id) }) },
+      { path: '/registry', name: 'registry', component: RegistryHome, meta: { auth: true } },
+      { path: '/registry/districts/:id(\\d+)', name: 'district', component: DistrictView, meta: { auth: true }, props: num('id') },
+      { path: '/registry/communities/:id(\\d+)', name: 'community', component: CommunityView, meta: { auth: true }, props: num('id') },
+      { path: '/registry/buildings/:id(\\d+)', name: 'building', component: BuildingView, meta: { auth: true }, props: num('id') },
+      {
+        path: '/projects/:id(\\d+)',
+        component: ProjectLayout,
+        meta: { auth: true },
+        props: num('id'),
+        children: [
+          { path: '', name: 'tally', component: TallyTab, props: num('id') },
+          { path: 'needs', name: 'needs', component: NeedsTab, props: num('id') },
+          { path: 'plans', name: 'plans', component: PlansTab, props: num('id') },
+          { path: 'plans/new', name: 'plan-new', component: PlanEditor, props: (r) => ({ projectId: Number(r.params.id), planId: null }) },
+          {
+            path: 'plans/:planId(\\d+)',
+            name: 'plan',
+            component: PlanEditor,
+            props: (r) => ({ projectId: Number(r.params.id), planId: Number(r.params.planId) }),
+          },
+          { path: 'results', name: 'results', component: ResultsTab, props: num('id') },
+          { path: 'audit', name: 'audit', component: AuditTab, props: num('id') },
+          { path: 'settings', name: 'settings', component: SettingsTab, props: num('id') },
+        ],
+      },
+      { path: '/print/buildings/:id(\\d+)/poster', name: 'poster', component: PosterView, meta: { auth: true, print: true }, props: num('id') },
+      { path: '/print/slips', name: 'slips', component: SlipsView, meta: { auth: true, print: true } },
+      {
+        path: '/print/projects/:id(\\d+)/door-to-door',
+        name: 'door-sheet',
+        component: DoorSheetView,
+        meta: { auth: true, print: true },
+        props: num('id'),
+      },
       { path: '/:rest(.*)*', redirect: '/' },
     ],
+    scrollBehavior: () => ({ top: 0 }),
   })
   router.beforeEach((to) => {
     if (to.meta.auth && !staffSession.value) return { name: 'login', query: { next: to.fullPath } }

@@ -51,3 +51,10 @@ export async function withStaffAuth<T>(call: () => Promise<T>): Promise<T> {
     throw e
   }
 }
+
+export type StaffRoleName = 'city' | 'district' | 'committee'
+
+export function currentRole(): StaffRoleName | null {
+  const r = staffSession.value?.user.role
+  return r === 'city' || r === 'district' || r === 'committee' ? r : null
+}

@@ -10,12 +10,17 @@ export interface Call {
 }
 
 export type Answer =
-  | { status?: number; json?: unknown; headers?: Record<string, string> }
+  | { status?: number; json?: unknown; headers?: Record<string, string>; raw?: BodyInit }
   | 'offline'
   | ((call: Call) => Answer)
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
   return { status, json: body, headers }
+}
+
+/** A binary answer (a QR code, a spreadsheet). */
+export function blob(data: BodyInit, type = 'image/png'): Answer {
+  return { status: 200, raw: data, headers: { 'Content-Type': type } }
 }
 
 export function apiError(status: number, code: string, message = '', details?: Record<string, unknown>, headers: Record<string, string> = {}): Answer {
@@ -31,7 +36,7 @@ export function mockFetch(routes: Record<string, Answer | Answer[]>) {
     const url = new URL(String(input), 'http://localhost')
     const method = (init.method ?? 'GET').toUpperCase()
     const headers = Object.fromEntries(Object.entries((init.headers ?? {}) as Record<string, string>))
-    const body = typeof init.body === 'string' ? JSON.parse(init.body) : undefined
+    const body = typeof init.body === 'string' ? JSON.parse(init.body) : init.body instanceof FormData ? init.body : undefined
     const call: Call = { method, path: url.pathname + url.search, headers, body }
     calls.push(call)
     const q = queues.get(`${method} ${url.pathname + url.search}`) ?? queues.get(`${method} ${url.pathname}`)
@@ -39,6 +44,7 @@ export function mockFetch(routes: Record<string, Answer | Answer[]>) {
     let answer = q.length > 1 ? q.shift()! : q[0]!
     while (typeof answer === 'function') answer = answer(call)
     if (answer === 'offline') throw new TypeError('Failed to fetch')
+    if (answer.raw !== undefined) return new Response(answer.raw, { status: answer.status ?? 200, headers: answer.headers })
     return new Response(answer.json === undefined ? '' : JSON.stringify(answer.json), {
       status: answer.status ?? 200,
       headers: { 'Content-Type': 'application/json', ...answer.headers },

@@ -1,0 +1,88 @@
+// After `vite build`: proves from the built files that the resident app never
+// loads the console's libraries. It follows every script the resident page
+// (index.html) loads, statically or on demand, plus everything the service
+// worker precaches, and fails if any of it is a staff chunk or carries Element
+// Plus or ECharts code. The same markers must be found in the staff page's
+// files, so a marker that stops matching is noticed. Prints the entry sizes.
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const OUT = process.argv[2] ? resolve(process.argv[2]) : resolve(here, '../../server/webui/app')
+
+const MARKERS = {
+  'element-plus': { js: /\bEl(?:Button|ConfigProvider|Input)\b/, css: /\.el-(?:button|input|dialog)\b/ },
+  echarts: { js: /__ec_|\bec_inner\b/, css: null },
+}
+
+const read = (rel) => readFileSync(join(OUT, rel), 'utf8')
+
+/** Files a page loads: its scripts and styles, then every JS import, static or dynamic. */
+function pageGraph(html) {
+  const text = read(html)
+  const files = new Set()
+  const todo = []
+  for (const m of text.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)) todo.push(m[1])
+  while (todo.length) {
+    const f = todo.pop()
+    if (files.has(f)) continue
+    files.add(f)
+    if (!f.endsWith('.js')) continue
+    const src = read(f)
+    for (const m of src.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']\.\/([^"']+\.(?:js|css))["']/g)) todo.push(`assets/${m[1]}`)
+    // Vite's preload helper lists dynamic chunks and their CSS as "assets/…".
+    for (const m of src.matchAll(/["'](assets\/[^"']+\.(?:js|css))["']/g)) todo.push(m[1])
+  }
+  return files
+}
+
+function precached() {
+  if (!existsSync(join(OUT, 'sw.js'))) return new Set()
+  return new Set([...read('sw.js').matchAll(/url:"([^"]+)"/g)].map((m) => m[1]).filter((u) => u.startsWith('assets/')))
+}
+
+function carries(file) {
+  const text = read(file)
+  const kind = file.endsWith('.css') ? 'css' : 'js'
+  return Object.entries(MARKERS)
+    .filter(([, m]) => m[kind] && m[kind].test(text))
+    .map(([name]) => name)
+}
+
+function size(files) {
+  let raw = 0
+  let gz = 0
+  for (const f of files) {
+    const b = readFileSync(join(OUT, f))
+    raw += b.length
+    gz += gzipSync(b).length
+  }
+  return `${(raw / 1024).toFixed(1)} KiB (gzip ${(gz / 1024).toFixed(1)} KiB)`
+}
+
+export function check() {
+  const problems = []
+  const resident = new Set([...pageGraph('index.html'), ...precached()])
+  const staff = pageGraph('staff.html')
+  for (const f of resident) {
+    if (/^assets\/staff-/.test(f)) problems.push(`the resident app loads the staff chunk ${f}`)
+    for (const lib of carries(f)) problems.push(`the resident app's ${f} contains ${lib}`)
+  }
+  const staffLibs = new Set([...staff].flatMap(carries))
+  for (const lib of Object.keys(MARKERS)) {
+    if (!staffLibs.has(lib)) problems.push(`no ${lib} found in the staff page's files: the check's markers are stale`)
+  }
+  return { problems, resident, staff }
+}
+
+const { problems, resident, staff } = check()
+const staffOnly = [...staff].filter((f) => !resident.has(f))
+console.log(`check-bundles: resident page loads ${resident.size} files, ${size(resident)}`)
+console.log(`check-bundles: staff console loads ${staff.size} files, ${size(staff)} (of which only the console's: ${size(staffOnly)})`)
+if (problems.length) {
+  for (const p of problems) console.error(`check-bundles: ${p}`)
+  process.exit(1)
+}
+console.log('check-bundles: the resident app carries no Element Plus and no ECharts')

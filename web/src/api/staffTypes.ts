@@ -1,0 +1,221 @@
+// Shapes of the staff console's routes (docs/API.md, "Staff" and "The
+// committee's console"). Types only: nothing here reaches a bundle.
+import type { Choice, ConsentRule, FundingLine, ItemCategory, ManagementMode, Notice, Objection, PlanItem } from './types'
+
+export interface District {
+  id: number
+  name: string
+  created_at?: string
+}
+
+/** 小区. */
+export interface Community {
+  id: number
+  district_id: number
+  name: string
+  address: string
+  built_year: number | null
+  public_token: string | null
+  /** {public_url}/c/{public_token}: the public notice board. */
+  board_url: string
+  /** /api/v1/communities/{id}/qr.png */
+  board_qr_url?: string
+  created_at?: string
+}
+
+export interface CommunityInput {
+  district_id: number
+  name: string
+  address: string
+  built_year: number | null
+}
+
+/** 楼栋. */
+export interface Building {
+  id: number
+  community_id: number
+  name: string
+  token: string
+  resident_url: string
+  qr_url?: string
+  token_rotated_at: string | null
+  created_at?: string
+  households?: number
+}
+
+/** 户: as lists show it, the owner masked. */
+export interface Household {
+  id: number
+  building_id: number
+  entrance: string
+  room: string
+  floor: number | null
+  area_m2: number | null
+  owner_masked: string
+  phone_masked: string
+  owner_group: string
+  code_issued_at?: string
+  locked_until: string | null
+  created_at?: string
+  /** Only on GET /households/{id} (an audited read). */
+  owner_name?: string
+  owner_phone?: string
+}
+
+export interface HouseholdInput {
+  room: string
+  entrance: string
+  floor: number | null
+  area_m2: number | null
+  owner_name: string
+  owner_phone: string
+  owner_group: string
+}
+
+/** A household code, shown once, for a slip. */
+export interface IssuedCode {
+  household_id?: number
+  id?: number
+  entrance: string
+  floor: number | null
+  room: string
+  code: string
+}
+
+export interface CreatedHousehold extends Household {
+  code: string
+}
+
+export interface ImportRowError {
+  row: number
+  message: string
+}
+
+export interface ImportResult {
+  created: number
+  errors: ImportRowError[]
+  households: IssuedCode[]
+}
+
+export interface ProjectInput {
+  year: number
+  consent_rule: ConsentRule
+  threshold_percent: number
+  scope_building_id: number | null
+  objection_days: number
+}
+
+export type ProjectSettings = Omit<ProjectInput, 'year'>
+
+export interface PlanItemInput {
+  catalog_code: string
+  description: string
+  quantity: string
+  budget_yuan: number | null
+}
+
+export interface PlanInput {
+  title: string
+  summary: string
+  management_mode: ManagementMode
+  management_description: string
+  budget_total_yuan: number | null
+  funding: FundingLine[]
+  items: PlanItemInput[]
+  voting_opens_at: string
+  voting_closes_at: string
+}
+
+export interface FieldChange {
+  field: string
+  old: unknown
+  new: unknown
+}
+
+/** GET /plans/{id}/changes: what changed against the previous version. */
+export interface PlanChanges {
+  plan_id: number
+  previous_plan_id: number | null
+  fields: FieldChange[]
+  items_added: (PlanItem | string | { catalog_code: string })[]
+  items_removed: (PlanItem | string | { catalog_code: string })[]
+  items_changed: { catalog_code: string; field: string; old: unknown; new: unknown }[]
+  funding_changed: { source: string; old: unknown; new: unknown }[]
+}
+
+export interface NeedsItem {
+  catalog_code: string
+  name_zh: string
+  name_en: string
+  category: ItemCategory | string
+  count: number
+  /** count ÷ respondents. */
+  share: number
+}
+
+/** GET /projects/{id}/needs: the needs poll's ranking. */
+export interface NeedsResult {
+  eligible: number
+  respondents: number
+  items: NeedsItem[]
+  buildings: { building_id: number; name: string; eligible: number; respondents: number; items: { catalog_code: string; count: number }[] }[]
+  notes: { building_name: string; room: string; note: string; updated_at: string }[]
+}
+
+/** One revision of a household's vote, as authorised staff see it. */
+export interface BallotHistoryEntry {
+  id: number
+  plan_id: number
+  revision: number
+  plan_choice: Choice
+  management_choice: Choice
+  channel: 'online' | 'paper' | string
+  /** The staff member's id; their name is recorded_by_name. */
+  recorded_by: number | string | null
+  recorded_by_name?: string | null
+  replaces: number | null
+  recorded_at: string
+  signature_url?: string
+  hash?: string
+}
+
+export interface PaperBallotInput {
+  household_id: number
+  plan_choice: Choice
+  management_choice: Choice
+  photo: Blob
+  /** The receipt the form last saw (null: it saw none), so a vote recorded
+   * meanwhile is never overwritten unseen; undefined leaves the field out. */
+  replaces?: number | null
+}
+
+export interface StaffObjection extends Objection {
+  household_id?: number
+  building_name?: string
+  room?: string
+  entrance?: string
+  answered_by?: string | null
+}
+
+export type StaffNotice = Notice
+
+/** One line of the audit log (who, what, when). */
+export interface AuditEvent {
+  id: number
+  at: string
+  actor: string
+  action: string
+  subject_type: string
+  subject_id: number | null
+  /** JSON text of the details. */
+  detail: string | Record<string, unknown> | null
+  hash?: string
+}
+
+export interface BallotVerify {
+  plan_id: number
+  revisions: number
+  head_hash: string
+  intact: boolean
+  broken_at?: number | null
+}

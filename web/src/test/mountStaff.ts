@@ -1,0 +1,53 @@
+// Mounts the staff console as a person meets it: the frame, the real router
+// (in memory) and both catalogues.
+import { flushPromises, mount } from '@vue/test-utils'
+import { createMemoryHistory } from 'vue-router'
+import type { AppLocale } from '../i18n'
+import StaffApp from '../staff/StaffApp.vue'
+import { createStaffI18n } from '../staff/i18n'
+import { createStaffRouter } from '../staff/router'
+import { setStaffUnauthorizedHandler, startStaffSession } from '../staff/session'
+import type { Project } from '../api/types'
+
+export async function mountStaff(path: string, locale: AppLocale = 'zh-CN') {
+  const router = createStaffRouter(createMemoryHistory('/staff/'))
+  setStaffUnauthorizedHandler(() => void router.replace({ name: 'login' }))
+  await router.push(path)
+  await router.isReady()
+  const wrapper = mount(StaffApp, { global: { plugins: [createStaffI18n(locale), router] }, attachTo: document.body })
+  await flushPromises()
+  return { wrapper, router }
+}
+
+export function signInStaff(role: 'city' | 'district' | 'committee' = 'committee'): void {
+  startStaffSession({
+    token: 'staff-jwt',
+    expires_at: new Date(Date.now() + 3600_000).toISOString(),
+    user: {
+      id: 1,
+      username: 'jianshe',
+      role,
+      district_id: role === 'city' ? null : 1,
+      community_id: role === 'committee' ? 1 : null,
+    },
+  })
+}
+
+export function project(over: Partial<Project> = {}): Project {
+  return {
+    id: 2,
+    community_id: 1,
+    community_name: '建设街小区',
+    district_id: 1,
+    district_name: '驿城区',
+    year: 2024,
+    consent_rule: 'households-80',
+    threshold_percent: 80,
+    scope_building_id: null,
+    scope_building_name: null,
+    objection_days: 7,
+    current_plan_id: 7,
+    current_plan_title: '建设街小区2024年改造方案',
+    ...over,
+  }
+}
