@@ -156,5 +156,6 @@ type Summary struct {
 	Summary        string     `json:"summary"`
 	VotingOpensAt  *time.Time `json:"voting_opens_at"`
 	VotingClosesAt time.Time  `json:"voting_closes_at"`
+	ClosedAt       *time.Time `json:"closed_at"`
 	VotingStatus   string     `json:"voting_status"`
 }

@@ -295,7 +295,7 @@ func (s *Service) view(ctx context.Context, p *Plan, thresholdPercent int) (*Vie
 // SummaryOf is the plan's headline.
 func (s *Service) SummaryOf(p *Plan) Summary {
 	return Summary{ID: p.ID, ProjectID: p.ProjectID, Version: p.Version, Title: p.Title, Summary: p.Summary,
-		VotingOpensAt: p.VotingOpensAt, VotingClosesAt: p.VotingClosesAt, VotingStatus: p.VotingStatus(s.now())}
+		VotingOpensAt: p.VotingOpensAt, VotingClosesAt: p.VotingClosesAt, ClosedAt: p.ClosedAt, VotingStatus: p.VotingStatus(s.now())}
 }
 
 // VotingOpenIn tells whether a vote is open in a community right now.

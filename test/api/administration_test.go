@@ -136,7 +136,8 @@ func TestCloseNoticesObjections(t *testing.T) {
 		e.do("POST", fmt.Sprintf("/api/v1/projects/%d/consent/close", es.projectID), e.staff, nil).wantError(409, "voting_closed")
 		e.do("PUT", "/api/v1/me/ballot", tokens[4], vote(planID, "agree", "agree")).wantError(409, "voting_closed")
 		pub = e.do("GET", board, "", nil).want(200)
-		if pub.get("result.reached") != true || pub.num("result.plan.agree") != 4 || pub.get("result.eligible") != 5.0 {
+		if pub.get("result.reached") != true || pub.num("result.plan.agree") != 4 || pub.get("result.eligible") != 5.0 ||
+			pub.get("plan.closed_at") == nil {
 			t.Fatalf("board after closing shows the result: %s", pub.body)
 		}
 

@@ -56,6 +56,22 @@ export async function shot(page, name, { fullPage = true } = {}) {
 }
 
 /**
+ * shot() for another test file: artifacts/<subdir>/NN-name.png, numbered on
+ * its own, so two files' screenshots neither collide nor interleave.
+ */
+export function shotsIn(subdir) {
+  const dir = join(ARTIFACTS, subdir)
+  let n = 0
+  return async function shotIn(page, name, { fullPage = true } = {}) {
+    mkdirSync(dir, { recursive: true })
+    n += 1
+    const file = join(dir, `${String(n).padStart(2, '0')}-${name}.png`)
+    await page.screenshot({ path: file, fullPage })
+    return file
+  }
+}
+
+/**
  * Waits until the element with this data-testid is visible and its text
  * matches `text` (a substring or a RegExp). Fails with what was shown instead.
  */

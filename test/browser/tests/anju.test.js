@@ -230,6 +230,11 @@ describe('resident on a phone (360×740)', () => {
     await signWithMouse(page)
     assert.ok((await inkPixels(page)) > 200, 'the mouse stroke leaves ink on the pad')
     await page.setViewportSize({ width: PHONE.viewport.height, height: PHONE.viewport.width })
+    // Let the page see the turned screen before turning back (two resizes in one
+    // frame look like none to the app, rightly).
+    await page.waitForFunction(() => (document.querySelector('[data-testid="signature-pad"] canvas')?.clientWidth ?? 0) > 400)
+    // ResizeObserver reports at the next rendering step: give it two frames.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))))
     await page.setViewportSize(PHONE.viewport)
     await page.getByText('屏幕大小变了').waitFor()
     assert.equal(await inkPixels(page), 0, 'after the phone turned, the pad is empty again')

@@ -62,6 +62,8 @@ export interface PlanHeadline {
   summary: string
   voting_opens_at: string
   voting_closes_at: string
+  /** Set when staff ended the vote before voting_closes_at. */
+  closed_at?: string | null
   voting_status: VotingStatus
 }
 

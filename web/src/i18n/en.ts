@@ -101,6 +101,7 @@ const en: MessageSchema = {
     managementHint: 'Who looks after the community after the work',
     votingWindow: 'Voting period',
     deadline: 'Closes',
+    endedAt: 'Voting ended at',
     threshold: 'The plan and the management mode each need at least {percent}% of all households to agree before work can start.',
     thresholdNote: 'Households that do not vote are not counted as agreeing.',
     vote: 'Vote',

@@ -100,6 +100,7 @@ const zhCN = {
     managementHint: '改造后由谁来管理小区',
     votingWindow: '投票时间',
     deadline: '截止时间',
+    endedAt: '实际结束时间',
     threshold: '方案和物业管理模式要分别有全体住户的 {percent}% 以上（含 {percent}%）同意，才能开工。',
     thresholdNote: '没投票的住户不算同意。',
     vote: '去投票',
