@@ -23,6 +23,7 @@ import {
   signWithMouse,
   textOf,
 } from '../lib/browser.js'
+import { journey, recordConsole as record } from '../lib/journey.js'
 import { startServer } from '../lib/server.js'
 
 const COMMUNITY = '纺织厂家属院'
@@ -54,10 +55,7 @@ after(async () => {
   await server?.stop()
 })
 
-function recordConsole(page, who) {
-  page.on('console', (m) => consoleLog.push(`[${who}] ${m.type()}: ${m.text()}`))
-  page.on('pageerror', (e) => consoleLog.push(`[${who}] pageerror: ${e.message}`))
-}
+const recordConsole = (page, who) => record(consoleLog, page, who)
 
 /** The deadline's date as the app shows it in Chinese: 2026年7月5日 (Beijing time). */
 function chineseDate(iso) {
@@ -81,25 +79,6 @@ function wrongCode(code) {
   return other + code.slice(1)
 }
 
-/** Runs the steps of a journey in order; after a failure the rest are skipped. */
-function journey(getPage) {
-  let broken = null
-  return (name, fn) =>
-    test(name, { timeout: STEP_TIMEOUT }, async (t) => {
-      if (broken) {
-        t.skip(`skipped: "${broken}" failed`)
-        return
-      }
-      try {
-        await fn(t)
-      } catch (e) {
-        broken = name
-        const page = getPage()
-        if (page) await shot(page, `FAILED-${name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}`).catch(() => {})
-        throw e
-      }
-    })
-}
 
 let voteRecorded = false
 
@@ -108,7 +87,7 @@ describe('resident on a phone (360×740)', () => {
   let page
   let afterFirstVote // tally after step 6
   let firstReceipt
-  const step = journey(() => page)
+  const step = journey(() => ({ phone: page }), shot, STEP_TIMEOUT)
 
   before(async () => {
     context = await browser.newContext(PHONE)

@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { DESKTOP, PHONE, TIMEOUT, ARTIFACTS, assertChineseRenders, inkPixels, launchChromium, see, shotsIn, signWithFinger } from '../lib/browser.js'
 import { beijingInput, confirmBox, drawImage, pdfPageCount, pickOption, staffSignIn, typeNumber } from '../lib/console.js'
+import { journey, recordConsole as record } from '../lib/journey.js'
 import { startServer } from '../lib/server.js'
 import { readXlsx, writeXlsx } from '../lib/xlsx.js'
 
@@ -62,32 +63,8 @@ after(async () => {
   await server?.stop()
 })
 
-function recordConsole(page, who) {
-  page.on('console', (m) => consoleLog.push(`[${who}] ${m.type()}: ${m.text()}`))
-  page.on('pageerror', (e) => consoleLog.push(`[${who}] pageerror: ${e.message}`))
-}
+const recordConsole = (page, who) => record(consoleLog, page, who)
 
-/** Runs the steps in order; after a failure the rest are skipped and every open page is photographed. */
-function journey(pages) {
-  let broken = null
-  return (name, fn) =>
-    test(name, { timeout: STEP_TIMEOUT }, async (t) => {
-      if (broken) {
-        t.skip(`skipped: "${broken}" failed`)
-        return
-      }
-      try {
-        await fn(t)
-      } catch (e) {
-        broken = name
-        const slug = name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)
-        for (const [who, page] of Object.entries(pages())) {
-          if (page && !page.isClosed()) await shot(page, `FAILED-${who}-${slug}`).catch(() => {})
-        }
-        throw e
-      }
-    })
-}
 
 /** Cell texts of the rows matching `selector`. */
 function rowCells(page, selector) {
@@ -103,7 +80,7 @@ describe('the committee console (1280×800) with a resident on a phone (360×740
   let resident // the resident's phone, a second browser context
   let boardContext
   let board // a passer-by reading the public notice board
-  const step = journey(() => ({ staff, resident, board }))
+  const step = journey(() => ({ staff, resident, board }), shot, STEP_TIMEOUT)
 
   // What the steps learn and later steps use.
   let communityId
