@@ -19,10 +19,13 @@ import (
 	"anju/server/auth"
 	"anju/server/config"
 	"anju/server/consent"
+	"anju/server/feedback"
 	"anju/server/files"
 	"anju/server/httpx"
 	"anju/server/needs"
+	"anju/server/open311"
 	"anju/server/openapi"
+	"anju/server/pipeline"
 	"anju/server/plans"
 	"anju/server/problem"
 	"anju/server/projects"
@@ -45,6 +48,7 @@ type App struct {
 	Projects *projects.Service
 	Plans    *plans.Service
 	Consent  *consent.Service
+	Feedback *feedback.Service
 	Routes   []httpx.Route
 	openAPI  map[string]any
 	stop     context.CancelFunc
@@ -89,6 +93,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	reg.WatchVoting(pl.VotingOpenIn)
 	events := consent.NewEvents(db, log)
 	cons := consent.NewService(db, pl, prj, reg, fileSvc, auditLog, events)
+	fb, err := feedback.NewService(db, auditLog, fileSvc, pl, cfg.Complaints)
+	if err != nil {
+		return nil, err
+	}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -121,18 +129,26 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	plans.NewHandlers(pl, reg).Routes(router)
 	consent.NewHandlers(cons).Routes(router)
 	needs.NewHandlers(needs.NewService(db, pl, prj)).Routes(router)
+	pipeline.NewHandlers(pipeline.NewService(db, auditLog, prj, pl, cons)).Routes(router)
+	feedback.NewHandlers(fb).Routes(router)
+	geo := open311.NewHandlers(open311.NewKeys(db, auditLog), fb)
+	geo.KeyRoutes(router)
+	geoRouter := httpx.NewRouter(e.Group("/open311/v2"), "/open311/v2", nil)
+	geo.Routes(geoRouter)
 	var doc map[string]any
 	router.Add(httpx.Route{Method: http.MethodGet, Path: "/openapi.json", Access: httpx.Public, Tag: "meta",
 		Summary: "This document", Handler: func(c echo.Context) error { return c.JSON(http.StatusOK, doc) }})
-	doc = openapi.Document(router.Routes(), "Anju API", Version)
+	routes := append(router.Routes(), geoRouter.Routes()...)
+	doc = openapi.Document(routes, "Anju API", Version)
 	webui.Register(e)
 
 	background, stop := context.WithCancel(context.Background())
 	if db.Postgres {
 		go events.Listen(background, cfg.DatabaseURL)
 	}
+	go fb.RunSweeper(background, time.Minute, func(err error) { log.Error("complaint sweep", "err", err) })
 	return &App{Config: cfg, Log: log, DB: db, Echo: e, Staffs: staffs, Registry: reg, Projects: prj,
-		Plans: pl, Consent: cons, Routes: router.Routes(), openAPI: doc, stop: stop}, nil
+		Plans: pl, Consent: cons, Feedback: fb, Routes: routes, openAPI: doc, stop: stop}, nil
 }
 
 // Close stops the background work and releases the database.

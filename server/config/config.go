@@ -30,6 +30,30 @@ type Config struct {
 	LockoutWindow      time.Duration `yaml:"lockout_window"`
 	LockoutDuration    time.Duration `yaml:"lockout_duration"`
 	LogLevel           string        `yaml:"log_level"`
+	Complaints         Complaints    `yaml:"complaints"`
+}
+
+// Complaints are the service times of complaint handling (DESIGN rule 10).
+type Complaints struct {
+	// AckWorkingDays: a new or reopened complaint must be acknowledged
+	// (assigned, resolved or rejected) within this many working days.
+	AckWorkingDays int `yaml:"ack_working_days"`
+	// ResolveWorkingDays: an assigned complaint must be resolved within this
+	// many working days of the assignment.
+	ResolveWorkingDays int `yaml:"resolve_working_days"`
+	// CityEscalationWorkingDays: an overdue complaint goes to the district at
+	// once and to the city this many working days later.
+	CityEscalationWorkingDays int `yaml:"city_escalation_working_days"`
+	// AutoCloseDays: a resolved complaint the household neither confirms nor
+	// reopens closes itself after this many calendar days.
+	AutoCloseDays int `yaml:"auto_close_days"`
+	// RatingEditDays: a household may change its rating this many days after
+	// the first one.
+	RatingEditDays int `yaml:"rating_edit_days"`
+	// Holidays are public holidays (YYYY-MM-DD) that are not working days;
+	// Workdays are weekend days that are (调休 make-up days).
+	Holidays []string `yaml:"holidays"`
+	Workdays []string `yaml:"workdays"`
 }
 
 // Defaults are the values used when neither the file nor the environment sets one.
@@ -46,6 +70,8 @@ func Defaults() Config {
 		LockoutWindow:      15 * time.Minute,
 		LockoutDuration:    15 * time.Minute,
 		LogLevel:           "info",
+		Complaints: Complaints{AckWorkingDays: 1, ResolveWorkingDays: 5, CityEscalationWorkingDays: 3,
+			AutoCloseDays: 7, RatingEditDays: 30},
 	}
 }
 
@@ -121,6 +147,13 @@ func applyEnv(cfg *Config, env func(string) (string, bool)) error {
 		func() error { return dur("ANJU_LOCKOUT_DURATION", &cfg.LockoutDuration) },
 		func() error { return num("ANJU_LOGIN_RATE_PER_MINUTE", &cfg.LoginRatePerMinute) },
 		func() error { return num("ANJU_LOCKOUT_ATTEMPTS", &cfg.LockoutAttempts) },
+		func() error { return num("ANJU_COMPLAINT_ACK_WORKING_DAYS", &cfg.Complaints.AckWorkingDays) },
+		func() error { return num("ANJU_COMPLAINT_RESOLVE_WORKING_DAYS", &cfg.Complaints.ResolveWorkingDays) },
+		func() error {
+			return num("ANJU_COMPLAINT_CITY_ESCALATION_WORKING_DAYS", &cfg.Complaints.CityEscalationWorkingDays)
+		},
+		func() error { return num("ANJU_COMPLAINT_AUTO_CLOSE_DAYS", &cfg.Complaints.AutoCloseDays) },
+		func() error { return num("ANJU_RATING_EDIT_DAYS", &cfg.Complaints.RatingEditDays) },
 	} {
 		if err := f(); err != nil {
 			return err
@@ -161,6 +194,9 @@ func (c Config) Validate() error {
 	if c.LockoutAttempts < 1 || c.LockoutWindow <= 0 || c.LockoutDuration <= 0 {
 		return errors.New("lockout_attempts, lockout_window and lockout_duration must be positive")
 	}
+	if err := c.Complaints.validate(); err != nil {
+		return err
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -195,4 +231,23 @@ func (c Config) BoardURL(communityToken string) string {
 // ResidentURL is the link a building's QR code encodes.
 func (c Config) ResidentURL(buildingToken string) string {
 	return strings.TrimRight(c.PublicURL, "/") + "/b/" + buildingToken
+}
+
+func (c Complaints) validate() error {
+	for _, v := range []struct {
+		name string
+		n    int
+	}{{"ack_working_days", c.AckWorkingDays}, {"resolve_working_days", c.ResolveWorkingDays},
+		{"city_escalation_working_days", c.CityEscalationWorkingDays}, {"auto_close_days", c.AutoCloseDays},
+		{"rating_edit_days", c.RatingEditDays}} {
+		if v.n < 1 || v.n > 365 {
+			return fmt.Errorf("complaints.%s must be between 1 and 365 (it is %d)", v.name, v.n)
+		}
+	}
+	for _, d := range append(append([]string{}, c.Holidays...), c.Workdays...) {
+		if _, err := time.Parse("2006-01-02", d); err != nil {
+			return fmt.Errorf("complaints: %q in holidays/workdays is not a date such as 2026-10-01", d)
+		}
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -278,3 +279,57 @@ func FormFile(c echo.Context, name string, max int64) (*Upload, error) {
 	}
 	return &Upload{Name: hdr.Filename, Data: data}, nil
 }
+
+// MultipartForm reads a multipart/form-data body of at most max bytes.
+func MultipartForm(c echo.Context, max int64) (*multipart.Form, error) {
+	req := c.Request()
+	if !strings.HasPrefix(req.Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+		return nil, problem.Invalid("unsupported_media_type", "Send this as multipart/form-data.")
+	}
+	req.Body = http.MaxBytesReader(c.Response(), req.Body, max)
+	if err := req.ParseMultipartForm(8 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, problem.TooLarge("upload_too_large", "The upload is larger than %d MiB altogether; send fewer or smaller photos.", max>>20)
+		}
+		return nil, problem.Invalid("malformed_form", "The multipart form could not be read; send it again.")
+	}
+	return req.MultipartForm, nil
+}
+
+// FormValue is the trimmed first value of a multipart field ("" when absent).
+func FormValue(form *multipart.Form, name string) string {
+	if v := form.Value[name]; len(v) > 0 {
+		return strings.TrimSpace(v[0])
+	}
+	return ""
+}
+
+// FormFiles reads every file of a multipart field: at most maxCount files of
+// at most maxEach bytes each.
+func FormFiles(form *multipart.Form, name string, maxEach int64, maxCount int) ([]Upload, error) {
+	hdrs := form.File[name]
+	if len(hdrs) > maxCount {
+		return nil, problem.Field(name, "at most %d files may be attached (got %d)", maxCount, len(hdrs))
+	}
+	out := make([]Upload, 0, len(hdrs))
+	for i, hdr := range hdrs {
+		if hdr.Size > maxEach {
+			return nil, problem.TooLarge("file_too_large", "File %d (%s) is larger than %d MiB; take the photo at a lower resolution.", i+1, hdr.Filename, maxEach>>20)
+		}
+		f, err := hdr.Open()
+		if err != nil {
+			return nil, problem.Invalid("malformed_form", "File %d could not be read; send it again.", i+1)
+		}
+		data, err := io.ReadAll(io.LimitReader(f, maxEach+1))
+		_ = f.Close()
+		if err != nil || int64(len(data)) > maxEach {
+			return nil, problem.Invalid("malformed_form", "File %d could not be read completely; send it again.", i+1)
+		}
+		out = append(out, Upload{Name: hdr.Filename, Data: data})
+	}
+	return out, nil
+}
+
+// Classify maps an error to its status and envelope, as the central handler does.
+func Classify(err error) (int, ErrorBody) { return classify(err) }

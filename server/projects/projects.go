@@ -34,15 +34,19 @@ const (
 
 // Project is a community's renovation project for one year.
 type Project struct {
-	ID               int64     `gorm:"primaryKey" json:"id"`
-	CommunityID      int64     `json:"community_id"`
-	Year             int       `json:"year"`
-	ConsentRule      string    `json:"consent_rule"`
-	ThresholdPercent int       `json:"threshold_percent"`
-	ScopeBuildingID  *int64    `json:"scope_building_id"`
-	ObjectionDays    int       `json:"objection_days"`
-	CreatedBy        *int64    `json:"-"`
-	CreatedAt        time.Time `json:"created_at"`
+	ID               int64  `gorm:"primaryKey" json:"id"`
+	CommunityID      int64  `json:"community_id"`
+	Year             int    `json:"year"`
+	ConsentRule      string `json:"consent_rule"`
+	ThresholdPercent int    `json:"threshold_percent"`
+	ScopeBuildingID  *int64 `json:"scope_building_id"`
+	ObjectionDays    int    `json:"objection_days"`
+	// Stage is where the project is in the pipeline (see package pipeline).
+	Stage        string     `gorm:"default:survey" json:"stage"`
+	AcceptedOn   *time.Time `json:"accepted_on"`
+	HandedOverAt *time.Time `json:"handed_over_at"`
+	CreatedBy    *int64     `json:"-"`
+	CreatedAt    time.Time  `json:"created_at"`
 }
 
 // View is a project with where it is and what is put to the vote.

@@ -4,6 +4,7 @@ package valid
 
 import (
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -70,4 +71,13 @@ func Range(field string, v, min, max int) error {
 		return problem.Field(field, "must be between %d and %d (got %d)", min, max, v)
 	}
 	return nil
+}
+
+// Date parses a calendar date written YYYY-MM-DD (midnight UTC).
+func Date(field, v string) (time.Time, error) {
+	d, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
+	if err != nil {
+		return time.Time{}, problem.Field(field, "must be a date written YYYY-MM-DD, such as 2026-11-23 (got %q)", v)
+	}
+	return d, nil
 }

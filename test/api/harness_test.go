@@ -160,6 +160,7 @@ type resp struct {
 	header http.Header
 	body   []byte
 	json   map[string]any
+	list   []any // Open311 answers are arrays
 }
 
 func (r *resp) want(status int) *resp {
@@ -273,7 +274,11 @@ func (e *env) do(method, path, token string, body any, headers ...string) *resp 
 	raw, _ := io.ReadAll(res.Body)
 	r := &resp{t: e.t, req: method + " " + path, status: res.StatusCode, header: res.Header, body: raw}
 	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-		if err := json.Unmarshal(raw, &r.json); err != nil {
+		if strings.HasPrefix(path, "/open311/") && bytes.HasPrefix(raw, []byte("[")) {
+			if err := json.Unmarshal(raw, &r.list); err != nil {
+				e.t.Fatalf("%s: answer is not a JSON array: %s", r.req, raw)
+			}
+		} else if err := json.Unmarshal(raw, &r.json); err != nil {
 			e.t.Fatalf("%s: answer is not a JSON object: %s", r.req, raw)
 		}
 	}
