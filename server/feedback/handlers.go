@@ -54,7 +54,7 @@ var complaintForm = map[string]string{
 func (h *Handlers) Routes(r *httpx.Router) {
 	r.Add(
 		httpx.Route{Method: http.MethodGet, Path: "/complaints/meta", Access: httpx.Public, Tag: "complaints",
-			Summary: "Complaint statuses, categories, unit kinds, warranty kinds and rating dimensions with their labels",
+			Summary:  "Complaint statuses, categories, unit kinds, warranty kinds and rating dimensions with their labels",
 			Response: Meta{}, Handler: h.meta},
 		httpx.Route{Method: http.MethodPost, Path: "/me/complaints", Access: httpx.Household, Tag: "complaints",
 			Summary: "File a complaint or warranty claim with photos (Idempotency-Key header recommended)", Form: complaintForm,

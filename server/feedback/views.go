@@ -125,11 +125,11 @@ func (s *Service) views(ctx context.Context, cs []Complaint, staff bool) ([]View
 		return nil, err
 	}
 	var places []struct {
-		ID                                 int64
-		BuildingName, CommunityName        string
-		DistrictName, UnitName, UnitKind   string
-		Room, OwnerName                    string
-		HouseholdBuildingName              string
+		ID                               int64
+		BuildingName, CommunityName      string
+		DistrictName, UnitName, UnitKind string
+		Room, OwnerName                  string
+		HouseholdBuildingName            string
 	}
 	if err := db.Raw(`SELECT c.id, COALESCE(b.name, '') AS building_name, cm.name AS community_name, d.name AS district_name,
 		COALESCE(u.name, '') AS unit_name, COALESCE(u.kind, '') AS unit_kind, COALESCE(h.room, '') AS room,

@@ -75,7 +75,9 @@ type Handlers struct {
 }
 
 // NewHandlers returns the Open311 handlers.
-func NewHandlers(keys *Keys, fb *feedback.Service) *Handlers { return &Handlers{keys: keys, feedback: fb} }
+func NewHandlers(keys *Keys, fb *feedback.Service) *Handlers {
+	return &Handlers{keys: keys, feedback: fb}
+}
 
 // Routes registers GeoReport v2 on r (mounted at /open311/v2).
 func (h *Handlers) Routes(r *httpx.Router) {
@@ -277,4 +279,3 @@ func (h *Handlers) revoke(c echo.Context) error {
 	}
 	return httpx.OK(c, k)
 }
-

@@ -254,4 +254,3 @@ func (h *Handlers) acceptance(c echo.Context) error {
 	}
 	return httpx.Created(c, rec)
 }
-
