@@ -49,6 +49,7 @@ type App struct {
 	Plans    *plans.Service
 	Consent  *consent.Service
 	Feedback *feedback.Service
+	Pipeline *pipeline.Service
 	Routes   []httpx.Route
 	openAPI  map[string]any
 	stop     context.CancelFunc
@@ -129,7 +130,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	plans.NewHandlers(pl, reg).Routes(router)
 	consent.NewHandlers(cons).Routes(router)
 	needs.NewHandlers(needs.NewService(db, pl, prj)).Routes(router)
-	pipeline.NewHandlers(pipeline.NewService(db, auditLog, prj, pl, cons)).Routes(router)
+	stages := pipeline.NewService(db, auditLog, prj, pl, cons)
+	pipeline.NewHandlers(stages).Routes(router)
 	feedback.NewHandlers(fb).Routes(router)
 	geo := open311.NewHandlers(open311.NewKeys(db, auditLog), fb)
 	geo.KeyRoutes(router)
@@ -148,7 +150,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	}
 	go fb.RunSweeper(background, time.Minute, func(err error) { log.Error("complaint sweep", "err", err) })
 	return &App{Config: cfg, Log: log, DB: db, Echo: e, Staffs: staffs, Registry: reg, Projects: prj,
-		Plans: pl, Consent: cons, Feedback: fb, Routes: routes, openAPI: doc, stop: stop}, nil
+		Plans: pl, Consent: cons, Feedback: fb, Pipeline: stages, Routes: routes, openAPI: doc, stop: stop}, nil
 }
 
 // Close stops the background work and releases the database.

@@ -49,6 +49,11 @@ type Dataset struct {
 	StaffPassword string
 	ProjectID     int64
 	BoardURL      string
+	// Finished is a household of a renovation handed over last year: it can
+	// rate the work, follow its complaints and file warranty claims.
+	FinishedCommunity     string
+	FinishedBuildingToken string
+	FinishedCode          string
 }
 
 // Load creates the demo data if it is missing, then issues a fresh code for the
@@ -78,32 +83,28 @@ func Load(ctx context.Context, a *app.App) (*Dataset, error) {
 			return nil, err
 		}
 	}
-	buildings, err := a.Registry.Buildings(ctx, staff, community.ID)
-	if err != nil {
-		return nil, err
-	}
-	d := &Dataset{Community: community.Name, Room: tryRoom, StaffUser: staffUser, StaffPassword: password, BoardURL: community.BoardURL}
-	for _, b := range buildings {
-		if b.Name != tryBuilding {
-			continue
+	var finished *registry.Community
+	for i := range comms {
+		if comms[i].Name == finishedCommunity {
+			finished = &comms[i]
 		}
-		d.BuildingToken, d.Building = b.Token, b.Name
-		hs, err := a.Registry.Households(ctx, staff, b.ID)
-		if err != nil {
+	}
+	if finished == nil {
+		if err := createFinished(ctx, a, staff, community.DistrictID); err != nil {
+			return nil, fmt.Errorf("demo: the finished renovation: %w", err)
+		}
+		if finished, err = findCommunity(ctx, a, staff, finishedCommunity); err != nil {
 			return nil, err
 		}
-		for _, h := range hs {
-			if h.Room == tryRoom {
-				issued, err := a.Registry.ReissueCode(ctx, staff, h.ID)
-				if err != nil {
-					return nil, err
-				}
-				d.Code = issued.Code
-			}
-		}
 	}
-	if d.Code == "" {
-		return nil, fmt.Errorf("the demo household %s %s is missing; delete the database file to rebuild the demo", tryBuilding, tryRoom)
+	d := &Dataset{Community: community.Name, Room: tryRoom, StaffUser: staffUser, StaffPassword: password, BoardURL: community.BoardURL,
+		FinishedCommunity: finished.Name}
+	if d.BuildingToken, d.Code, err = tryHousehold(ctx, a, staff, community.ID); err != nil {
+		return nil, err
+	}
+	d.Building = tryBuilding
+	if d.FinishedBuildingToken, d.FinishedCode, err = tryHousehold(ctx, a, staff, finished.ID); err != nil {
+		return nil, err
 	}
 	ps, err := a.Projects.List(ctx, staff)
 	if err != nil {
@@ -117,6 +118,46 @@ func Load(ctx context.Context, a *app.App) (*Dataset, error) {
 	return d, nil
 }
 
+// tryHousehold issues a fresh code for room 601 of building 1 of a community.
+func tryHousehold(ctx context.Context, a *app.App, staff *auth.Staff, communityID int64) (token, code string, err error) {
+	buildings, err := a.Registry.Buildings(ctx, staff, communityID)
+	if err != nil {
+		return "", "", err
+	}
+	for _, b := range buildings {
+		if b.Name != tryBuilding {
+			continue
+		}
+		hs, err := a.Registry.Households(ctx, staff, b.ID)
+		if err != nil {
+			return "", "", err
+		}
+		for _, h := range hs {
+			if h.Room == tryRoom {
+				issued, err := a.Registry.ReissueCode(ctx, staff, h.ID)
+				if err != nil {
+					return "", "", err
+				}
+				return b.Token, issued.Code, nil
+			}
+		}
+	}
+	return "", "", fmt.Errorf("the demo household %s %s is missing; delete the database file to rebuild the demo", tryBuilding, tryRoom)
+}
+
+func findCommunity(ctx context.Context, a *app.App, staff *auth.Staff, name string) (*registry.Community, error) {
+	comms, err := a.Registry.Communities(ctx, staff, 0)
+	if err != nil {
+		return nil, err
+	}
+	for i := range comms {
+		if comms[i].Name == name {
+			return &comms[i], nil
+		}
+	}
+	return nil, fmt.Errorf("demo community %s is missing", name)
+}
+
 // Print says where to click.
 func (d *Dataset) Print(w io.Writer, cfg config.Config) {
 	fmt.Fprintf(w, `
@@ -125,6 +166,10 @@ func (d *Dataset) Print(w io.Writer, cfg config.Config) {
   Resident (open on a phone-sized window):
     %s
     %s %s, room 房号 %s, household code 户码 %s
+
+  Resident of a renovation finished last year (rate it, confirm a repair, warranty claims):
+    %s
+    %s 1号楼, room 房号 601, household code 户码 %s
 
   Staff (city office):
     %s/staff/
@@ -136,7 +181,8 @@ func (d *Dataset) Print(w io.Writer, cfg config.Config) {
   API description: %s/api/v1/openapi.json
   (The code and password above are new on every start; earlier ones stop working.)
 
-`, cfg.ResidentURL(d.BuildingToken), d.Community, d.Building, d.Room, d.Code, cfg.PublicURL, d.StaffUser,
+`, cfg.ResidentURL(d.BuildingToken), d.Community, d.Building, d.Room, d.Code,
+		cfg.ResidentURL(d.FinishedBuildingToken), d.FinishedCommunity, d.FinishedCode, cfg.PublicURL, d.StaffUser,
 		d.StaffPassword, d.ProjectID, d.BoardURL, cfg.PublicURL)
 }
 

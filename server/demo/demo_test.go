@@ -13,6 +13,7 @@ import (
 	"anju/server/auth"
 	"anju/server/config"
 	. "anju/server/demo"
+	"anju/server/feedback"
 	"anju/server/registry"
 )
 
@@ -66,6 +67,54 @@ func TestDemoLoadsOnceAndPrintsWorkingCredentials(t *testing.T) {
 		if len(dists) != len(Districts) {
 			t.Fatalf("%d districts, want %d", len(dists), len(Districts))
 		}
+		checkFinished(t, a, d, staff)
 		_ = a.Close()
+	}
+}
+
+// checkFinished: the finished renovation's household can rate, has an answer
+// to confirm, and the staff queue has complaints in every state.
+func checkFinished(t *testing.T, a *app.App, d *Dataset, staff *auth.Staff) {
+	t.Helper()
+	ctx := context.Background()
+	if !strings.Contains(d.FinishedCommunity, "建设街") || d.FinishedCode == "" {
+		t.Fatalf("finished community: %+v", d)
+	}
+	who, _, err := a.Registry.SignIn(ctx, registry.HouseholdLogin{BuildingToken: d.FinishedBuildingToken, Room: "601", Code: d.FinishedCode})
+	if err != nil {
+		t.Fatalf("the finished community's code does not sign in: %v", err)
+	}
+	hh, err := a.Registry.Principal(ctx, who.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.Feedback.MyProject(ctx, &hh)
+	if err != nil || p.Stage != "handed_over" || !p.RatingOpen {
+		t.Fatalf("finished project: %+v %v", p, err)
+	}
+	mine, err := a.Feedback.Mine(ctx, &hh)
+	if err != nil || len(mine) != 2 || mine[0].Status != "resolved" || mine[1].Warranty == nil {
+		t.Fatalf("the demo household's complaints: %+v %v", mine, err)
+	}
+	staff.Role = auth.RoleCity
+	seen := map[string]bool{}
+	q, total, err := a.Feedback.Queue(ctx, staff, feedback.Filter{Limit: 50})
+	if err != nil || total < 5 {
+		t.Fatalf("queue: %d %v", total, err)
+	}
+	for _, c := range q {
+		seen[string(c.Status)] = true
+		if c.EscalationLevel > 0 {
+			seen["escalated"] = true
+		}
+	}
+	for _, st := range []string{"assigned", "closed", "rejected", "resolved", "escalated"} {
+		if !seen[st] {
+			t.Errorf("the demo has no %s complaint", st)
+		}
+	}
+	updates, err := a.Feedback.MyUpdates(ctx, &hh)
+	if err != nil || len(updates) != 3 || len(updates[0].Photos) != 1 {
+		t.Fatalf("progress posts: %d %v", len(updates), err)
 	}
 }
