@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/disintegration/imaging"
 	"gorm.io/gorm"
 
 	"anju/server/problem"
@@ -31,6 +32,8 @@ import (
 const (
 	MaxBytes  = 10 << 20
 	MaxPixels = 40_000_000
+	// MaxSide is the longest side a stored image keeps, in pixels.
+	MaxSide = 2560
 )
 
 // Kinds of content accepted.
@@ -121,9 +124,15 @@ func Clean(data []byte, allowed ...string) ([]byte, string, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return nil, "", problem.Invalid("image_too_large", "The image has %d×%d pixels; at most 40 megapixels are accepted.", cfg.Width, cfg.Height)
 	}
-	img, _, err := image.Decode(bytes.NewReader(data))
+	// Phones store photos sideways with an EXIF orientation tag; turn the
+	// pixels upright before re-encoding drops the tag, and keep the long side
+	// within MaxSide so a resident's 50 MP photo does not fill the disk.
+	img, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
 	if err != nil {
 		return nil, "", problem.Invalid("unreadable_image", "The image cannot be read; take the photo again.")
+	}
+	if b := img.Bounds(); b.Dx() > MaxSide || b.Dy() > MaxSide {
+		img = imaging.Fit(img, MaxSide, MaxSide, imaging.Lanczos)
 	}
 	var out bytes.Buffer
 	if kind == PNG {

@@ -1,0 +1,63 @@
+package files
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"testing"
+)
+
+// sideways is a 40×20 JPEG whose EXIF says "rotate 90° clockwise to view",
+// as a phone held upright writes it.
+func sideways(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 40, 20))
+	for x := 0; x < 40; x++ {
+		for y := 0; y < 20; y++ {
+			img.Set(x, y, color.White)
+		}
+	}
+	var plain bytes.Buffer
+	if err := jpeg.Encode(&plain, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	// APP1 Exif, big-endian TIFF, IFD0 with one entry: Orientation (0x0112) = 6.
+	tiff := []byte{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0}
+	payload := append([]byte("Exif\x00\x00"), tiff...)
+	app1 := append([]byte{0xFF, 0xE1, byte((len(payload) + 2) >> 8), byte(len(payload) + 2)}, payload...)
+	raw := plain.Bytes()
+	return append(append(append([]byte{}, raw[:2]...), app1...), raw[2:]...)
+}
+
+func TestCleanTurnsPhotosUprightAndDropsEXIF(t *testing.T) {
+	out, kind, err := Clean(sideways(t), JPEG, PNG)
+	if err != nil || kind != JPEG {
+		t.Fatalf("clean: %v %s", err, kind)
+	}
+	if bytes.Contains(out, []byte("Exif")) {
+		t.Fatal("EXIF survived")
+	}
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Width != 20 || cfg.Height != 40 {
+		t.Fatalf("stored %d×%d, want the upright 20×40", cfg.Width, cfg.Height)
+	}
+}
+
+func TestCleanShrinksHugePhotos(t *testing.T) {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 6000, 3000)), nil); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := Clean(buf.Bytes(), JPEG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := jpeg.DecodeConfig(bytes.NewReader(out))
+	if cfg.Width != MaxSide || cfg.Height != MaxSide/2 {
+		t.Fatalf("stored %d×%d", cfg.Width, cfg.Height)
+	}
+}
