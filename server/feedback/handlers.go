@@ -74,6 +74,8 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Response: RatingView{}, Status: http.StatusCreated, Handler: h.rate},
 		httpx.Route{Method: http.MethodGet, Path: "/me/ratings", Access: httpx.Household, Tag: "ratings",
 			Summary: "The household's rating of its project", Response: RatingView{}, Handler: h.myRating},
+		httpx.Route{Method: http.MethodGet, Path: "/public/communities/:token/updates", Access: httpx.Public, Tag: "progress",
+			Summary: "The progress timeline on a community's public notice board", Response: httpx.List[UpdateView]{}, Handler: h.publicUpdates},
 		httpx.Route{Method: http.MethodGet, Path: "/photos/:token", Access: httpx.Public, Tag: "complaints",
 			Summary: "A complaint or progress photo (unguessable link)", Produces: "image/jpeg", Handler: h.photo},
 
@@ -199,6 +201,14 @@ func (h *Handlers) myUpdates(c echo.Context) error {
 		return err
 	}
 	us, err := h.svc.MyUpdates(c.Request().Context(), hh)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, httpx.Items(us))
+}
+
+func (h *Handlers) publicUpdates(c echo.Context) error {
+	us, err := h.svc.PublicUpdates(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		return err
 	}

@@ -193,3 +193,18 @@ func (s *Service) Photo(ctx context.Context, token string) (*files.File, []byte,
 	}
 	return s.files.Open(ctx, f.ID)
 }
+
+// PublicUpdates is the progress timeline on a community's public notice board
+// (公示): the posts of its community-wide projects.
+func (s *Service) PublicUpdates(ctx context.Context, communityToken string) ([]UpdateView, error) {
+	var ids []int64
+	if communityToken != "" && len(communityToken) <= 64 {
+		if err := s.db.WithContext(ctx).Raw("SELECT id FROM communities WHERE public_token = ?", communityToken).Scan(&ids).Error; err != nil {
+			return nil, err
+		}
+	}
+	if len(ids) == 0 {
+		return nil, problem.NotFound("community_not_found", "This notice board does not exist; check the link or scan the QR code again.")
+	}
+	return s.updatesOf(ctx, "project_id IN (SELECT id FROM projects WHERE community_id = ? AND scope_building_id IS NULL)", ids[0])
+}

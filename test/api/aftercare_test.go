@@ -66,6 +66,11 @@ func TestStagesRatingsWarrantyProgressVisits(t *testing.T) {
 		if len(timeline) != 1 || timeline[0]["author"] != "驻马店建工集团" {
 			t.Fatalf("resident timeline: %v", timeline)
 		}
+		board := e.do("GET", fmt.Sprintf("/api/v1/communities/%d", es.communityID), e.staff, nil).want(200).str("public_token")
+		if n := len(e.do("GET", "/api/v1/public/communities/"+board+"/updates", "", nil).want(200).items()); n != 1 {
+			t.Fatalf("the public board shows %d progress posts", n)
+		}
+		e.do("GET", "/api/v1/public/communities/nope/updates", "", nil).wantError(404, "community_not_found")
 		photo := timeline[0]["photos"].([]any)[0].(map[string]any)["url"].(string)
 		e.do("GET", photo, "", nil).want(200)
 		outsider := e.setupEstate("外人", 1)
