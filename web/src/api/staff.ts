@@ -12,6 +12,21 @@ import type {
   StaffUser,
 } from './types'
 import type {
+  AcceptanceInput,
+  ApiKey,
+  ComplaintMeta,
+  ComplaintPage,
+  ComplaintTransition,
+  DistrictSatisfaction,
+  ProgressInput,
+  ProgressPost,
+  ProjectSatisfaction,
+  ResponsibleUnit,
+  StageEvent,
+  StaffComplaint,
+  UnitInput,
+  Visit,
+  VisitInput,
   AuditEvent,
   BallotHistoryEntry,
   BallotVerify,
@@ -212,6 +227,81 @@ export function staffApi(client: ApiClient) {
     },
     answerObjection(objectionId: number, answer: string): Promise<StaffObjection> {
       return client.post(`/objections/${id(objectionId)}/answer`, { answer })
+    },
+
+    // ---- complaints (issue 4) ----
+    /** Public: statuses, categories, unit and warranty kinds with zh/en labels. */
+    complaintMeta(): Promise<ComplaintMeta> {
+      return client.get('/complaints/meta', { token: null })
+    },
+    /** The caller's queue; `query` is a URLSearchParams string (lib/complaintQuery). */
+    complaints(query = ''): Promise<ComplaintPage> {
+      return client.get(query ? `/complaints?${query}` : '/complaints')
+    },
+    complaint(complaintId: number): Promise<StaffComplaint> {
+      return client.get(`/complaints/${id(complaintId)}`)
+    },
+    /** 409 transition_not_allowed with details {from, to, allowed}. */
+    transitionComplaint(complaintId: number, input: ComplaintTransition): Promise<StaffComplaint> {
+      return client.post(`/complaints/${id(complaintId)}/transitions`, input)
+    },
+    replyComplaint(complaintId: number, note: string): Promise<StaffComplaint> {
+      return client.post(`/complaints/${id(complaintId)}/replies`, { note })
+    },
+    units(): Promise<List<ResponsibleUnit>> {
+      return client.get('/units')
+    },
+    createUnit(input: UnitInput): Promise<ResponsibleUnit> {
+      return client.post('/units', input)
+    },
+
+    // ---- progress, visits, satisfaction ----
+    progressUpdates(projectId: number): Promise<List<ProgressPost>> {
+      return client.get(`/projects/${id(projectId)}/updates`)
+    },
+    postProgress(projectId: number, input: ProgressInput): Promise<ProgressPost> {
+      const form = new FormData()
+      form.append('text', input.text)
+      if (input.catalog_code) form.append('catalog_code', input.catalog_code)
+      if (input.author) form.append('author', input.author)
+      input.photos.forEach((p, k) => form.append('photos', p, p instanceof File ? p.name : `photo-${k + 1}.jpg`))
+      return client.upload(`/projects/${id(projectId)}/updates`, form)
+    },
+    visits(projectId: number): Promise<List<Visit>> {
+      return client.get(`/projects/${id(projectId)}/visits`)
+    },
+    createVisit(projectId: number, input: VisitInput): Promise<Visit> {
+      return client.post(`/projects/${id(projectId)}/visits`, input)
+    },
+    satisfaction(projectId: number): Promise<ProjectSatisfaction> {
+      return client.get(`/projects/${id(projectId)}/satisfaction`)
+    },
+    satisfactionByDistrict(year: number): Promise<List<DistrictSatisfaction>> {
+      return client.get(`/satisfaction?year=${id(year)}`)
+    },
+
+    // ---- project stages ----
+    /** 409 transition_refused with details.reasons. */
+    advanceStage(projectId: number, to: string, note?: string): Promise<Project> {
+      return client.post(`/projects/${id(projectId)}/transitions`, note ? { to, note } : { to })
+    },
+    stages(projectId: number): Promise<List<StageEvent>> {
+      return client.get(`/projects/${id(projectId)}/stages`)
+    },
+    recordAcceptance(projectId: number, input: AcceptanceInput): Promise<unknown> {
+      return client.post(`/projects/${id(projectId)}/acceptance`, input)
+    },
+
+    // ---- Open311 keys ----
+    apiKeys(): Promise<List<ApiKey>> {
+      return client.get('/api-keys')
+    },
+    /** The answer carries `key`, shown this once. */
+    createApiKey(name: string): Promise<ApiKey> {
+      return client.post('/api-keys', { name })
+    },
+    revokeApiKey(keyId: number): Promise<unknown> {
+      return client.delete(`/api-keys/${id(keyId)}`)
     },
   }
 }

@@ -219,3 +219,216 @@ export interface BallotVerify {
   intact: boolean
   broken_at?: number | null
 }
+
+// ---- complaints, progress, ratings, stages (issue 4) ----
+
+/** A code with its Chinese and English label, from GET /complaints/meta. */
+export interface MetaEntry {
+  code: string
+  zh?: string
+  en?: string
+  name_zh?: string
+  name_en?: string
+  label_zh?: string
+  label_en?: string
+  open?: boolean
+  [extra: string]: unknown
+}
+
+/** GET /complaints/meta (public): the labels both apps draw from the server. */
+export interface ComplaintMeta {
+  statuses: MetaEntry[]
+  categories: MetaEntry[]
+  unit_kinds: MetaEntry[]
+  warranty_kinds: MetaEntry[]
+  visit_methods?: MetaEntry[]
+  dimensions?: MetaEntry[]
+  max_photos?: number
+}
+
+export type ComplaintStatus = 'submitted' | 'assigned' | 'in_progress' | 'resolved' | 'reopened' | 'closed' | 'rejected' | 'merged'
+export const COMPLAINT_STATUSES: readonly ComplaintStatus[] = ['submitted', 'assigned', 'in_progress', 'resolved', 'reopened', 'closed', 'rejected', 'merged']
+export type ComplaintCategory = 'quality' | 'safety' | 'disturbance' | 'progress' | 'property' | 'other'
+export const COMPLAINT_CATEGORIES: readonly ComplaintCategory[] = ['quality', 'safety', 'disturbance', 'progress', 'property', 'other']
+export type UnitKind = 'contractor' | 'property' | 'department'
+export const UNIT_KINDS: readonly UnitKind[] = ['contractor', 'property', 'department']
+
+/** A responsible unit (施工单位、物业公司、区直部门). */
+export interface ResponsibleUnit {
+  id: number
+  name: string
+  kind: UnitKind | string
+  phone?: string | null
+  district_id?: number | null
+  district_name?: string | null
+}
+
+export interface UnitInput {
+  name: string
+  kind: UnitKind
+  phone?: string
+  district_id?: number
+}
+
+export interface ComplaintEvent {
+  at: string
+  kind: 'status' | 'reply' | 'escalated' | string
+  from?: string | null
+  to?: string | null
+  note?: string | null
+  actor?: string | null
+  actor_type?: 'household' | 'staff' | 'system' | 'open311' | string
+  unit?: string | null
+  deadline?: string | null
+}
+
+/** A complaint as staff see it (the household's shape plus who and where). */
+export interface StaffComplaint {
+  id: number
+  project_id: number
+  category: ComplaintCategory | string
+  catalog_code?: string | null
+  catalog_name?: string | null
+  description: string
+  building_id?: number | null
+  building_name?: string | null
+  entrance?: string | null
+  floor?: string | null
+  status: ComplaintStatus | string
+  open: boolean
+  deadline?: string | null
+  overdue: boolean
+  escalation_level: number
+  auto_close_at?: string | null
+  unit?: { id: number; name: string; kind: string } | null
+  warranty?: { kind: string; expires_on: string } | null
+  photos?: { url: string }[]
+  merged_into?: number | null
+  created_at: string
+  updated_at?: string
+  /** Staff transitions (target statuses) the caller may make now. */
+  allowed: string[]
+  events?: ComplaintEvent[]
+  household?: { id: number; room: string; building_name: string; owner_masked: string } | null
+  source?: 'resident' | 'open311' | 'staff' | string
+  community_name?: string
+  district_name?: string
+}
+
+export interface ComplaintPage {
+  items: StaffComplaint[]
+  total: number
+}
+
+export interface ComplaintTransition {
+  to: string
+  note?: string
+  unit_id?: number
+  into?: number
+}
+
+export interface ProgressPost {
+  id: number
+  project_id: number
+  catalog_code: string | null
+  catalog_name: string | null
+  text: string
+  author: string
+  photos: { url: string }[]
+  created_at: string
+}
+
+export interface ProgressInput {
+  text: string
+  catalog_code?: string
+  author?: string
+  photos: Blob[]
+}
+
+export type VisitMethod = 'door' | 'phone' | 'meeting'
+export const VISIT_METHODS: readonly VisitMethod[] = ['door', 'phone', 'meeting']
+
+export interface VisitInput {
+  visited_on: string
+  method: VisitMethod
+  household_id?: number
+  complaint_id?: number
+  satisfied?: boolean
+  note: string
+}
+
+export interface Visit extends Omit<VisitInput, 'satisfied'> {
+  id: number
+  project_id: number
+  satisfied?: boolean | null
+  household_id?: number
+  complaint_id?: number
+  /** Who recorded it (the staff member's name). */
+  by?: string | null
+  created_at?: string
+}
+
+export interface ScoreSummary {
+  count: number
+  rate: number | null
+  average: number | null
+}
+
+export const RATING_DIMENSIONS = ['overall', 'quality', 'civilised', 'timeliness', 'communication'] as const
+export type RatingDimension = (typeof RATING_DIMENSIONS)[number]
+
+/** GET /projects/{id}/satisfaction. `rate` is the share of 4 and 5. */
+export interface ProjectSatisfaction {
+  ratings: number
+  households: number
+  rate: number | null
+  average: number | null
+  dimensions: Partial<Record<RatingDimension, ScoreSummary>> & Record<string, ScoreSummary>
+  items: ({ catalog_code: string; name: string } & ScoreSummary)[]
+  comments: { at: string; overall: number; comment: string }[]
+}
+
+export interface DistrictSatisfaction {
+  district_id: number
+  district_name: string
+  projects: number
+  ratings: number
+  rate: number | null
+  average: number | null
+}
+
+export interface ApiKey {
+  id: number
+  name: string
+  district_id: number | null
+  created_at: string
+  /** Only in the answer to POST: shown once. */
+  key?: string
+  revoked_at?: string | null
+  last_used_at?: string | null
+}
+
+export type ProjectStage = 'survey' | 'mobilization' | 'planning' | 'construction' | 'acceptance' | 'handed_over'
+export const PROJECT_STAGES: readonly ProjectStage[] = ['survey', 'mobilization', 'planning', 'construction', 'acceptance', 'handed_over']
+
+/** What issue 4 adds to a project. */
+export interface ProjectStageFields {
+  stage?: ProjectStage | string
+  accepted_on?: string | null
+  handed_over_at?: string | null
+}
+
+export interface StageEvent {
+  from?: string | null
+  to: string
+  at: string
+  /** Who moved it (the staff member's name). */
+  by?: string | null
+  note?: string | null
+}
+
+export interface AcceptanceInput {
+  inspected_on: string
+  passed: boolean
+  note: string
+}

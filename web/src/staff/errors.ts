@@ -11,3 +11,10 @@ export function staffErrorText(t: Translate, te: Exists, err: unknown): string {
   if (isApiError(err) && err.code === 'invalid_field' && err.message && err.message !== text) return `${text}：${err.message}`
   return text
 }
+
+/** For a refused state change (409 transition_not_allowed and the like) the
+ * server's own sentence says what is wrong now, so it comes first. */
+export function conflictErrorText(t: Translate, te: Exists, err: unknown): string {
+  if (isApiError(err) && err.status === 409 && err.message) return err.message
+  return staffErrorText(t, te, err)
+}

@@ -3,7 +3,11 @@
 //   /registry                  districts (city) → /registry/districts/:id → communities
 //   /registry/communities/:id  buildings, board QR, projects
 //   /registry/buildings/:id    households, import, codes
-//   /projects/:id              the vote (live tally), and tabs: needs, plans, results, audit, settings
+//   /projects/:id              the vote (live tally), and tabs: needs, plans, results, progress,
+//                              visits, satisfaction, stage, audit, settings
+//   /complaints                the complaint queue of the caller's scope → /complaints/:id
+//   /satisfaction              satisfaction per district and year
+//   /api-keys                  Open311 keys (city and district staff)
 //   /print/…                   A4 poster, code slips, door-to-door sheet
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouterHistory } from 'vue-router'
 import { staffSession } from './session'
@@ -21,6 +25,14 @@ import PlanEditor from './views/project/PlanEditor.vue'
 import ResultsTab from './views/project/ResultsTab.vue'
 import AuditTab from './views/project/AuditTab.vue'
 import SettingsTab from './views/project/SettingsTab.vue'
+import ProgressTab from './views/project/ProgressTab.vue'
+import VisitsTab from './views/project/VisitsTab.vue'
+import SatisfactionTab from './views/project/SatisfactionTab.vue'
+import StageTab from './views/project/StageTab.vue'
+import ComplaintsView from './views/complaints/ComplaintsView.vue'
+import ComplaintView from './views/complaints/ComplaintView.vue'
+import SatisfactionView from './views/SatisfactionView.vue'
+import ApiKeysView from './views/ApiKeysView.vue'
 import PosterView from './views/print/PosterView.vue'
 import SlipsView from './views/print/SlipsView.vue'
 import DoorSheetView from './views/print/DoorSheetView.vue'
@@ -56,10 +68,18 @@ export function createStaffRouter(history: RouterHistory = createWebHistory(STAF
             props: (r) => ({ projectId: Number(r.params.id), planId: Number(r.params.planId) }),
           },
           { path: 'results', name: 'results', component: ResultsTab, props: num('id') },
+          { path: 'progress', name: 'progress', component: ProgressTab, props: num('id') },
+          { path: 'visits', name: 'visits', component: VisitsTab, props: num('id') },
+          { path: 'satisfaction', name: 'project-satisfaction', component: SatisfactionTab, props: num('id') },
+          { path: 'stage', name: 'stage', component: StageTab, props: num('id') },
           { path: 'audit', name: 'audit', component: AuditTab, props: num('id') },
           { path: 'settings', name: 'settings', component: SettingsTab, props: num('id') },
         ],
       },
+      { path: '/complaints', name: 'complaints', component: ComplaintsView, meta: { auth: true } },
+      { path: '/complaints/:id(\\d+)', name: 'complaint', component: ComplaintView, meta: { auth: true }, props: num('id') },
+      { path: '/satisfaction', name: 'satisfaction', component: SatisfactionView, meta: { auth: true } },
+      { path: '/api-keys', name: 'api-keys', component: ApiKeysView, meta: { auth: true, roles: ['city', 'district'] } },
       { path: '/print/buildings/:id(\\d+)/poster', name: 'poster', component: PosterView, meta: { auth: true, print: true }, props: num('id') },
       { path: '/print/slips', name: 'slips', component: SlipsView, meta: { auth: true, print: true } },
       {
@@ -76,6 +96,8 @@ export function createStaffRouter(history: RouterHistory = createWebHistory(STAF
   router.beforeEach((to) => {
     if (to.meta.auth && !staffSession.value) return { name: 'login', query: { next: to.fullPath } }
     if (to.name === 'login' && staffSession.value) return { name: 'projects' }
+    const roles = to.meta.roles as string[] | undefined
+    if (roles && staffSession.value && !roles.includes(staffSession.value.user.role)) return { name: 'projects' }
     return true
   })
   return router

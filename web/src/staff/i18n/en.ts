@@ -1,5 +1,6 @@
 // The console in English. Same keys as zh-CN.ts (the type and a test check it).
 import type { StaffMessages } from './zh-CN'
+import feedbackEn from './feedback.en'
 
 const en: StaffMessages = {
   title: 'Anju · console',
@@ -27,6 +28,9 @@ const en: StaffMessages = {
     label: 'Main navigation',
     projects: 'Projects',
     registry: 'Registry',
+    complaints: 'Complaints',
+    satisfaction: 'Satisfaction',
+    apiKeys: 'API keys',
   },
   add: 'Add',
   save: 'Save',
@@ -62,6 +66,10 @@ const en: StaffMessages = {
     needs: 'Needs poll',
     plans: 'Plans',
     results: 'Result notices',
+    progress: 'Progress',
+    visits: 'Follow-up visits',
+    satisfaction: 'Satisfaction',
+    stage: 'Stage',
     audit: 'Audit log',
     settings: 'Voting settings',
   },
@@ -437,6 +445,7 @@ const en: StaffMessages = {
       objection_answer: 'Objection answered',
     },
   },
+  ...feedbackEn,
 }
 
 export default en

@@ -1,4 +1,6 @@
 // 工作台（社区居委会、县区、市级）的中文文字。Same keys as en.ts (a test checks).
+import feedbackZh from './feedback.zh-CN'
+
 const zh = {
   title: '安居 · 工作台',
   skip: '跳到主要内容',
@@ -25,6 +27,9 @@ const zh = {
     label: '主导航',
     projects: '改造项目',
     registry: '小区登记',
+    complaints: '投诉',
+    satisfaction: '满意度',
+    apiKeys: '接口密钥',
   },
   add: '添加',
   save: '保存',
@@ -60,6 +65,10 @@ const zh = {
     needs: '居民点单',
     plans: '改造方案',
     results: '结果公示',
+    progress: '形象进度',
+    visits: '回访',
+    satisfaction: '满意度',
+    stage: '项目阶段',
     audit: '操作记录',
     settings: '表决设置',
   },
@@ -435,6 +444,7 @@ const zh = {
       objection_answer: '答复异议',
     },
   },
+  ...feedbackZh,
 }
 
 export type StaffMessages = typeof zh

@@ -1,0 +1,31 @@
+// The project's stages (DESIGN.md rule 5): one step forward at a time.
+import { isApiError } from '../../api/http'
+import { PROJECT_STAGES, type ProjectStage, type ProjectStageFields } from '../../api/staffTypes'
+import type { Project } from '../../api/types'
+
+export function stageOf(p: Project | null): ProjectStageFields {
+  const s = p as (Project & ProjectStageFields) | null
+  return { stage: s?.stage ?? 'survey', accepted_on: s?.accepted_on ?? null, handed_over_at: s?.handed_over_at ?? null }
+}
+
+export function nextStage(stage: string | undefined): ProjectStage | null {
+  const k = PROJECT_STAGES.indexOf((stage ?? 'survey') as ProjectStage)
+  return k >= 0 && k < PROJECT_STAGES.length - 1 ? PROJECT_STAGES[k + 1]! : null
+}
+
+/** The reasons of a 409 transition_refused, as sentences. */
+export function refusalReasons(err: unknown): string[] {
+  if (!isApiError(err) || err.code !== 'transition_refused') return []
+  const raw = err.details.reasons
+  if (!Array.isArray(raw)) return err.message ? [err.message] : []
+  return raw
+    .map((r) => {
+      if (typeof r === 'string') return r
+      if (r && typeof r === 'object') {
+        const o = r as Record<string, unknown>
+        return String(o.message ?? o.reason ?? o.code ?? '')
+      }
+      return ''
+    })
+    .filter(Boolean)
+}
