@@ -106,7 +106,13 @@ func (s *Service) Transition(ctx context.Context, by *auth.Staff, id int64, in T
 		return nil, err
 	}
 	if reasons := Check(p.Stage, in.To, f); len(reasons) > 0 {
-		return nil, problem.Conflict("transition_refused", "The project cannot move to %q: %s.", in.To, join(reasons)).With("reasons", reasons)
+		msgs := make([]string, len(reasons))
+		codes := make([]string, len(reasons))
+		for i, r := range reasons {
+			msgs[i], codes[i] = r.Message, r.Code
+		}
+		return nil, problem.Conflict("transition_refused", "The project cannot move to %q: %s.", in.To, join(msgs)).
+			With("reasons", msgs).With("reason_codes", codes)
 	}
 	now := store.Now()
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {

@@ -66,30 +66,37 @@ func Label(stage string) string {
 	return stage
 }
 
+// Reason is why a move is refused: a stable code the apps translate, and an
+// English sentence.
+type Reason struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
 // Check lists why a project in stage from may not move to stage to (nothing
 // when it may). Projects move one step forward at a time.
-func Check(from, to string, f Facts) []string {
+func Check(from, to string, f Facts) []Reason {
 	if index(to) < 0 {
-		return []string{fmt.Sprintf("%q is not a stage; the stages are survey, mobilization, planning, construction, acceptance, handed_over", to)}
+		return []Reason{{"unknown_stage", fmt.Sprintf("%q is not a stage; the stages are survey, mobilization, planning, construction, acceptance, handed_over", to)}}
 	}
 	next := Next(from)
 	if next == "" {
-		return []string{"the project has been handed over; it has no further stage"}
+		return []Reason{{"last_stage", "the project has been handed over; it has no further stage"}}
 	}
 	if to != next {
-		return []string{fmt.Sprintf("a project in %s (%s) moves next to %s (%s), one stage at a time", from, Label(from), next, Label(next))}
+		return []Reason{{"not_next_stage", fmt.Sprintf("a project in %s (%s) moves next to %s (%s), one stage at a time", from, Label(from), next, Label(next))}}
 	}
-	var reasons []string
+	var reasons []Reason
 	switch to {
 	case Construction:
 		if !f.PlanPublished {
-			reasons = append(reasons, "no renovation plan has been published")
+			reasons = append(reasons, Reason{"no_published_plan", "no renovation plan has been published"})
 		} else if !f.ConsentReached {
-			reasons = append(reasons, "the residents' consent has not reached the threshold on the current plan")
+			reasons = append(reasons, Reason{"consent_not_reached", "the residents' consent has not reached the threshold on the current plan"})
 		}
 	case HandedOver:
 		if !f.AcceptancePassed {
-			reasons = append(reasons, "the acceptance inspection has not been passed")
+			reasons = append(reasons, Reason{"acceptance_not_passed", "the acceptance inspection has not been passed"})
 		}
 	}
 	return reasons

@@ -17,7 +17,7 @@ func TestStagesGoOneStepForward(t *testing.T) {
 			}
 		}
 	}
-	if r := Check(HandedOver, Survey, all); len(r) != 1 || !strings.Contains(r[0], "handed over") {
+	if r := Check(HandedOver, Survey, all); len(r) != 1 || r[0].Code != "last_stage" {
 		t.Errorf("after the last stage: %v", r)
 	}
 	if r := Check(Survey, "building", all); len(r) != 1 {
@@ -26,13 +26,13 @@ func TestStagesGoOneStepForward(t *testing.T) {
 }
 
 func TestPreconditionsNameTheirReasons(t *testing.T) {
-	if r := Check(Planning, Construction, Facts{}); len(r) != 1 || !strings.Contains(r[0], "no renovation plan") {
+	if r := Check(Planning, Construction, Facts{}); len(r) != 1 || r[0].Code != "no_published_plan" {
 		t.Errorf("no plan: %v", r)
 	}
-	if r := Check(Planning, Construction, Facts{PlanPublished: true}); len(r) != 1 || !strings.Contains(r[0], "consent") {
+	if r := Check(Planning, Construction, Facts{PlanPublished: true}); len(r) != 1 || r[0].Code != "consent_not_reached" {
 		t.Errorf("no consent: %v", r)
 	}
-	if r := Check(Acceptance, HandedOver, Facts{PlanPublished: true, ConsentReached: true}); len(r) != 1 || !strings.Contains(r[0], "acceptance") {
+	if r := Check(Acceptance, HandedOver, Facts{PlanPublished: true, ConsentReached: true}); len(r) != 1 || r[0].Code != "acceptance_not_passed" || !strings.Contains(r[0].Message, "acceptance") {
 		t.Errorf("no acceptance: %v", r)
 	}
 	if r := Check(Construction, Acceptance, Facts{}); len(r) != 0 {

@@ -3,16 +3,21 @@ import type { ApiClient } from './http'
 import type {
   BallotRequest,
   CatalogItem,
+  Complaint,
   HouseholdSignIn,
   HouseholdSignInRequest,
   List,
   Me,
+  MyProject,
   NeedsAnswer,
   NeedsRequest,
   Objection,
   Plan,
+  ProgressUpdate,
   PublicBuilding,
   PublicCommunity,
+  Rating,
+  RatingRequest,
   Receipt,
 } from './types'
 
@@ -62,6 +67,42 @@ export function residentApi(client: ApiClient) {
     /** The community's public notice board (公示栏), no sign-in. */
     board(token: string): Promise<PublicCommunity> {
       return client.get(`/public/communities/${encodeURIComponent(token)}`, { token: null })
+    },
+    /** Statuses, categories, unit and warranty kinds with their labels (public). */
+    complaintsMeta(): Promise<unknown> {
+      return client.get('/complaints/meta', { token: null })
+    },
+    /** Files a complaint (multipart). The same key answers the same complaint. */
+    createComplaint(form: FormData, idempotencyKey: string): Promise<Complaint> {
+      return client.upload('/me/complaints', form, { headers: { 'Idempotency-Key': idempotencyKey } })
+    },
+    /** The household's complaints, newest first. */
+    complaints(): Promise<List<Complaint>> {
+      return client.get('/me/complaints')
+    },
+    /** Only when resolved: the household says it is fixed; → closed. */
+    confirmComplaint(id: number): Promise<Complaint> {
+      return client.post(`/me/complaints/${id}/confirm`, {})
+    },
+    /** Only when resolved: not fixed, with a reason (5–500 characters); → reopened. */
+    reopenComplaint(id: number, reason: string): Promise<Complaint> {
+      return client.post(`/me/complaints/${id}/reopen`, { reason })
+    },
+    /** The community's progress posts (形象进度), newest first. */
+    updates(): Promise<List<ProgressUpdate>> {
+      return client.get('/me/updates')
+    },
+    /** Stage, acceptance and hand-over of the household's project; 404 no_project. */
+    project(): Promise<MyProject> {
+      return client.get('/me/project')
+    },
+    /** The household's rating of the current project; 404 rating_not_found. */
+    rating(): Promise<Rating> {
+      return client.get('/me/ratings')
+    },
+    /** Rates (201) or changes the rating (200); 409 rating_not_open / rating_locked. */
+    rate(req: RatingRequest): Promise<Rating> {
+      return client.post('/me/ratings', req)
     },
   }
 }

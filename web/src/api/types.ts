@@ -370,3 +370,157 @@ export interface Consent {
   heads?: HeadTally | null
   turnout?: { reached: boolean } | null
 }
+
+// ---- complaints, progress and ratings (issue 4), the household's side ----
+
+export type ComplaintCategory = 'quality' | 'safety' | 'disturbance' | 'progress' | 'property' | 'other'
+export const COMPLAINT_CATEGORIES: readonly ComplaintCategory[] = ['quality', 'safety', 'disturbance', 'progress', 'property', 'other']
+
+export type ComplaintStatus = 'submitted' | 'assigned' | 'in_progress' | 'resolved' | 'reopened' | 'closed' | 'rejected' | 'merged'
+export const COMPLAINT_STATUSES: readonly ComplaintStatus[] = [
+  'submitted', 'assigned', 'in_progress', 'resolved', 'reopened', 'closed', 'rejected', 'merged',
+]
+
+export type WarrantyKind = 'leak' | 'installation' | 'heating'
+export const WARRANTY_KINDS: readonly WarrantyKind[] = ['leak', 'installation', 'heating']
+
+/** What a household may do to its own complaint (only when it is resolved). */
+export type ComplaintAction = 'confirm' | 'reopen'
+
+/** A code with its Chinese and English label (GET /complaints/meta). */
+export interface MetaLabel {
+  code: string
+  zh: string
+  en: string
+  open?: boolean
+}
+
+/** GET /complaints/meta (public): the labels both apps draw from the server. */
+export interface ComplaintMeta {
+  statuses: MetaLabel[]
+  categories: MetaLabel[]
+  unit_kinds: MetaLabel[]
+  warranty_kinds: MetaLabel[]
+}
+
+export interface ComplaintEvent {
+  at: string
+  /** status, reply or escalated */
+  kind: string
+  from?: string | null
+  to?: string | null
+  note?: string | null
+  actor?: string | null
+  /** household, staff, system or open311 */
+  actor_type?: string | null
+  unit?: string | null
+  deadline?: string | null
+}
+
+/** What a merged complaint tells its household about the one it joined. */
+export interface ComplaintPrimary {
+  id?: number
+  status: ComplaintStatus | string
+  open?: boolean
+  deadline?: string | null
+  overdue?: boolean
+  events?: ComplaintEvent[]
+}
+
+export interface Photo {
+  /** /api/v1/photos/{token}, usable as it is in <img>. */
+  url: string
+}
+
+export interface Complaint {
+  id: number
+  project_id: number
+  category: ComplaintCategory | string
+  catalog_code: string | null
+  /** Left out when there is no item. */
+  catalog_name?: string | null
+  description: string
+  building_id: number | null
+  building_name: string | null
+  entrance: string | null
+  floor: string | null
+  status: ComplaintStatus | string
+  open: boolean
+  deadline: string | null
+  overdue: boolean
+  escalation_level: number
+  auto_close_at: string | null
+  unit: { id: number; name: string; kind: string } | null
+  warranty: { kind: WarrantyKind | string; expires_on: string } | null
+  photos: Photo[]
+  merged_into: number | null
+  primary?: ComplaintPrimary | null
+  created_at: string
+  updated_at: string
+  allowed?: string[]
+  events?: ComplaintEvent[]
+}
+
+/** The fields of POST /me/complaints besides the photos. */
+export interface ComplaintFields {
+  category: ComplaintCategory | string
+  description: string
+  catalog_code?: string
+  entrance?: string
+  floor?: string
+  warranty?: boolean
+  warranty_kind?: WarrantyKind | string
+}
+
+export const COMPLAINT_DESCRIPTION_MIN = 5
+export const COMPLAINT_DESCRIPTION_MAX = 1000
+export const COMPLAINT_MAX_PHOTOS = 9
+export const REOPEN_REASON_MIN = 5
+export const REOPEN_REASON_MAX = 500
+
+/** A progress post (形象进度) of the community's project. */
+export interface ProgressUpdate {
+  id: number
+  project_id: number
+  catalog_code: string | null
+  catalog_name?: string | null
+  text: string
+  author: string
+  photos: Photo[]
+  created_at: string
+}
+
+export type ProjectStage = 'survey' | 'mobilization' | 'planning' | 'construction' | 'acceptance' | 'handed_over'
+
+/** GET /me/project: where the household's project stands. */
+export interface MyProject {
+  project_id: number
+  stage: ProjectStage | string
+  accepted_on: string | null
+  handed_over_at: string | null
+  rating_open: boolean
+}
+
+export type RatingDimension = 'overall' | 'quality' | 'civilised' | 'timeliness' | 'communication'
+export const RATING_DIMENSIONS: readonly RatingDimension[] = ['overall', 'quality', 'civilised', 'timeliness', 'communication']
+
+export interface RatingItemScore {
+  catalog_code: string
+  score: number
+}
+
+export interface RatingRequest extends Record<RatingDimension, number> {
+  comment?: string
+  items?: RatingItemScore[]
+}
+
+export interface Rating extends Record<RatingDimension, number> {
+  project_id: number
+  comment: string
+  items: RatingItemScore[]
+  created_at: string
+  updated_at: string
+  editable_until: string
+}
+
+export const RATING_COMMENT_MAX = 1000

@@ -44,6 +44,9 @@ describe('i18n catalogues', () => {
       // The committee's console (issue 3).
       'settings_locked', 'import_rejected', 'needs_closed', 'needs_not_found', 'objections_open',
       'objection_period_running', 'plan_published',
+      // Complaints, progress and ratings (issue 4).
+      'transition_not_allowed', 'no_project', 'warranty_not_started', 'warranty_expired', 'rating_not_open',
+      'rating_locked', 'rating_not_found', 'complaint_not_found', 'too_many_photos',
     ]
     for (const c of codes) {
       expect(zhCN.errors, c).toHaveProperty(c)

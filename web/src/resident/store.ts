@@ -12,6 +12,8 @@ const PLAN_KEY = 'anju.plan'
 const ME_KEY = 'anju.me'
 const RECEIPT_KEY = 'anju.receipt'
 const CONFLICT_KEY = 'anju.conflict'
+/** Kept per household by feedback.ts (complaints, progress, project, rating). */
+export const FEEDBACK_KEYS = ['anju.complaints', 'anju.updates', 'anju.project', 'anju.rating'] as const
 
 interface Saved<T> {
   householdId: number
@@ -19,12 +21,12 @@ interface Saved<T> {
   savedAt: string
 }
 
-function loadFor<T>(key: string, householdId: number | undefined): T | null {
+export function loadFor<T>(key: string, householdId: number | undefined): T | null {
   const s = readJSON<Saved<T>>(key)
   return s && householdId !== undefined && s.householdId === householdId ? s.value : null
 }
 
-function saveFor(key: string, householdId: number, value: unknown): void {
+export function saveFor(key: string, householdId: number, value: unknown): void {
   writeJSON(key, { householdId, value, savedAt: new Date().toISOString() })
 }
 
@@ -173,6 +175,6 @@ export function votingStatus(
 
 /** Wipes everything kept for a household (on sign-out). */
 export function forgetHousehold(): void {
-  for (const k of [PLAN_KEY, ME_KEY, RECEIPT_KEY, CONFLICT_KEY]) remove(k)
+  for (const k of [PLAN_KEY, ME_KEY, RECEIPT_KEY, CONFLICT_KEY, ...FEEDBACK_KEYS]) remove(k)
   restore()
 }

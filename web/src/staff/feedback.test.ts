@@ -31,8 +31,9 @@ describe('project stage', () => {
       ...common,
       'GET /api/v1/projects/2': json(200, staged()),
       'GET /api/v1/projects/2/stages': json(200, { items: [{ from: 'mobilization', to: 'planning', at: '2024-04-01T02:00:00Z', by: 'jianshe', note: '' }] }),
-      'POST /api/v1/projects/2/transitions': apiError(409, 'transition_refused', '不能进入组织施工。', {
-        reasons: ['表决尚未达到门槛（还需 23 户同意）', { code: 'no_published_plan', message: '还没有公布方案' }],
+      'POST /api/v1/projects/2/transitions': apiError(409, 'transition_refused', 'The project cannot move to "construction".', {
+        reasons: ["the residents' consent has not reached the threshold on the current plan", 'a future reason'],
+        reason_codes: ['consent_not_reached', 'some_new_code'],
       }),
     })
     const { wrapper } = await mountStaff('/projects/2/stage')
@@ -45,7 +46,11 @@ describe('project stage', () => {
     expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ to: 'construction', note: '施工队已进场' })
     const refused = wrapper.get('[data-testid=stage-refused]')
     expect(refused.text()).toContain('不能进入“组织施工”')
-    expect(refused.findAll('li').map((l) => l.text())).toEqual(['表决尚未达到门槛（还需 23 户同意）', '还没有公布方案'])
+    // Known codes in Chinese; a code the console does not know yet keeps the server's sentence.
+    expect(refused.findAll('li').map((l) => l.text())).toEqual([
+      '居民表决还没有达到门槛（方案和物业管理模式各需达到规定比例）',
+      'a future reason',
+    ])
     wrapper.unmount()
   })
 

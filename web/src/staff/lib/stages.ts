@@ -13,9 +13,17 @@ export function nextStage(stage: string | undefined): ProjectStage | null {
   return k >= 0 && k < PROJECT_STAGES.length - 1 ? PROJECT_STAGES[k + 1]! : null
 }
 
-/** The reasons of a 409 transition_refused, as sentences. */
-export function refusalReasons(err: unknown): string[] {
+/**
+ * The reasons of a 409 transition_refused, as sentences: translated from the
+ * server's reason codes when `translate` knows them, its English otherwise.
+ */
+export function refusalReasons(err: unknown, translate?: (code: string) => string | null): string[] {
   if (!isApiError(err) || err.code !== 'transition_refused') return []
+  const codes = err.details.reason_codes
+  const english = Array.isArray(err.details.reasons) ? err.details.reasons : []
+  if (translate && Array.isArray(codes)) {
+    return codes.map((c, i) => translate(String(c)) ?? String(english[i] ?? c)).filter(Boolean)
+  }
   const raw = err.details.reasons
   if (!Array.isArray(raw)) return err.message ? [err.message] : []
   return raw
