@@ -387,6 +387,15 @@ func (s *Service) Mine(ctx context.Context, hh *auth.Household) ([]View, error) 
 	return s.views(ctx, cs, false)
 }
 
+// MineOne returns one of the household's complaints.
+func (s *Service) MineOne(ctx context.Context, hh *auth.Household, id int64) (*View, error) {
+	c, err := s.mine(ctx, hh, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.residentView(ctx, c)
+}
+
 // Confirm is the household saying the problem is fixed.
 func (s *Service) Confirm(ctx context.Context, hh *auth.Household, id int64) (*View, error) {
 	c, err := s.mine(ctx, hh, id)

@@ -61,6 +61,8 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Response: View{}, Status: http.StatusCreated, Handler: h.file},
 		httpx.Route{Method: http.MethodGet, Path: "/me/complaints", Access: httpx.Household, Tag: "complaints",
 			Summary: "The household's complaints with their timelines", Response: httpx.List[View]{}, Handler: h.mine},
+		httpx.Route{Method: http.MethodGet, Path: "/me/complaints/:id", Access: httpx.Household, Tag: "complaints",
+			Summary: "One of the household's complaints", Response: View{}, Handler: h.mineOne},
 		httpx.Route{Method: http.MethodPost, Path: "/me/complaints/:id/confirm", Access: httpx.Household, Tag: "complaints",
 			Summary: "Confirm a resolved complaint is fixed (closes it)", Response: View{}, Handler: h.confirm},
 		httpx.Route{Method: http.MethodPost, Path: "/me/complaints/:id/reopen", Access: httpx.Household, Tag: "complaints",
@@ -156,6 +158,18 @@ func (h *Handlers) mine(c echo.Context) error {
 		return err
 	}
 	return httpx.OK(c, httpx.Items(vs))
+}
+
+func (h *Handlers) mineOne(c echo.Context) error {
+	hh, id, err := householdAndID(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.svc.MineOne(c.Request().Context(), hh, id)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, v)
 }
 
 func householdAndID(c echo.Context) (*auth.Household, int64, error) {

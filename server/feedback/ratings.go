@@ -66,6 +66,14 @@ type MyProject struct {
 	AcceptedOn   *time.Time `json:"accepted_on"`
 	HandedOverAt *time.Time `json:"handed_over_at"`
 	RatingOpen   bool       `json:"rating_open"`
+	// Buildings of the community, for saying where a problem is.
+	Buildings []BuildingRef `json:"buildings"`
+}
+
+// BuildingRef names a building.
+type BuildingRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
 }
 
 // MyProject tells the household where its project stands.
@@ -74,7 +82,10 @@ func (s *Service) MyProject(ctx context.Context, hh *auth.Household) (*MyProject
 	if err != nil {
 		return nil, err
 	}
-	return &MyProject{ProjectID: p.ID, Stage: p.Stage, AcceptedOn: p.AcceptedOn, HandedOverAt: p.HandedOverAt, RatingOpen: p.AcceptedOn != nil}, nil
+	out := &MyProject{ProjectID: p.ID, Stage: p.Stage, AcceptedOn: p.AcceptedOn, HandedOverAt: p.HandedOverAt,
+		RatingOpen: p.AcceptedOn != nil, Buildings: []BuildingRef{}}
+	err = s.db.WithContext(ctx).Raw("SELECT id, name FROM buildings WHERE community_id = ? ORDER BY id", hh.CommunityID).Scan(&out.Buildings).Error
+	return out, err
 }
 
 func (in *RatingInput) validate(catalog map[string]bool) error {

@@ -48,6 +48,7 @@ type Primary struct {
 	Status   Status      `json:"status"`
 	Open     bool        `json:"open"`
 	Deadline *time.Time  `json:"deadline"`
+	Overdue  bool        `json:"overdue"`
 	Events   []EventView `json:"events"`
 }
 
@@ -208,7 +209,8 @@ func (s *Service) fillPrimaries(ctx context.Context, cs []Complaint, out []View)
 		if err != nil {
 			return err
 		}
-		out[i].Primary = &Primary{ID: p.ID, Status: p.Status, Open: p.Status.IsOpen(), Deadline: p.Deadline, Events: evs[p.ID]}
+		out[i].Primary = &Primary{ID: p.ID, Status: p.Status, Open: p.Status.IsOpen(), Deadline: p.Deadline, Events: evs[p.ID],
+			Overdue: p.Status.IsOpen() && p.Deadline != nil && s.now().After(*p.Deadline)}
 		if out[i].Primary.Events == nil {
 			out[i].Primary.Events = []EventView{}
 		}

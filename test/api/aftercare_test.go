@@ -28,8 +28,9 @@ func TestStagesRatingsWarrantyProgressVisits(t *testing.T) {
 		rating := map[string]any{"overall": 5, "quality": 4, "civilised": 3, "timeliness": 4, "communication": 5,
 			"comment": "屋面做得很好", "items": []map[string]any{{"catalog_code": "01", "score": 5}}}
 		e.do("POST", "/api/v1/me/ratings", tokens[0], rating).wantError(409, "rating_not_open")
-		if e.do("GET", "/api/v1/me/project", tokens[0], nil).want(200).get("rating_open") != false {
-			t.Fatal("rating open before acceptance")
+		mp := e.do("GET", "/api/v1/me/project", tokens[0], nil).want(200)
+		if mp.get("rating_open") != false || len(mp.get("buildings").([]any)) != 1 || mp.str("stage") != "survey" {
+			t.Fatalf("my project before acceptance: %s", mp.body)
 		}
 
 		// Stages: one at a time, construction only with consent.

@@ -84,6 +84,10 @@ func TestComplaintLifecycle(t *testing.T) {
 			t.Fatalf("another household sees %d complaints", n)
 		}
 		e.do("POST", fmt.Sprintf("/api/v1/me/complaints/%d/confirm", id), other, nil).wantError(404, "complaint_not_found")
+		e.do("GET", fmt.Sprintf("/api/v1/me/complaints/%d", id), other, nil).wantError(404, "complaint_not_found")
+		if e.do("GET", fmt.Sprintf("/api/v1/me/complaints/%d", id), a, nil).want(200).str("description") != "新做的屋面下雨漏水，卧室墙面发霉" {
+			t.Fatal("one complaint")
+		}
 		url := mine[0]["photos"].([]any)[0].(map[string]any)["url"].(string)
 		img := e.do("GET", url, "", nil).want(200)
 		if img.header.Get("Content-Type") != "image/jpeg" || bytes.Contains(img.body, []byte("GPS")) || bytes.Contains(img.body, []byte("Exif")) {
