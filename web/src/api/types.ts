@@ -466,6 +466,8 @@ export interface ComplaintFields {
   category: ComplaintCategory | string
   description: string
   catalog_code?: string
+  /** Another building of the community; absent: the household's own. */
+  building_id?: number
   entrance?: string
   floor?: string
   warranty?: boolean
@@ -499,6 +501,8 @@ export interface MyProject {
   accepted_on: string | null
   handed_over_at: string | null
   rating_open: boolean
+  /** The community's buildings, to say where a problem is. */
+  buildings?: { id: number; name: string }[]
 }
 
 export type RatingDimension = 'overall' | 'quality' | 'civilised' | 'timeliness' | 'communication'

@@ -319,6 +319,7 @@ const en: MessageSchema = {
     tooManyPhotos: 'At most {max} photos; the extra ones were not added',
     preparing: 'Preparing the photos…',
     where: 'Where is it (optional)',
+    whichBuilding: 'Which building',
     building: 'Building: {name}',
     entrance: 'Entrance',
     floor: 'Floor',

@@ -318,6 +318,7 @@ const zhCN = {
     tooManyPhotos: '最多 {max} 张照片，多出的没有加上',
     preparing: '正在处理照片…',
     where: '问题在哪里（可不填）',
+    whichBuilding: '哪栋楼',
     building: '楼栋：{name}',
     entrance: '单元',
     floor: '楼层',

@@ -113,6 +113,20 @@ describe('complaint form', () => {
     wrapper.unmount()
   })
 
+  it('sends another building of the community only when the resident picks one', async () => {
+    const { calls } = mockFetch(routes({ ...project(), buildings: [{ id: me().building.id, name: '1号楼' }, { id: 999, name: '2号楼' }] }))
+    const { wrapper } = await mountResident('/complaints/new')
+    const select = wrapper.get('[data-testid=complaint-building]')
+    expect((select.element as HTMLSelectElement).value).toBe(String(me().building.id))
+    await select.setValue('999')
+    await wrapper.get('[data-testid=category-safety] input').setValue(true)
+    await wrapper.get('[data-testid=complaint-description]').setValue('2号楼门口的井盖没盖上')
+    await wrapper.get('[data-testid=complaint-form]').trigger('submit')
+    await flushPromises()
+    expect((calls.find((c) => c.method === 'POST')!.body as FormData).get('building_id')).toBe('999')
+    wrapper.unmount()
+  })
+
   it('offers the warranty claim once the works are handed over, and says when it ended', async () => {
     const handedOver = project({ stage: 'handed_over', accepted_on: '2021-06-30', handed_over_at: '2021-07-10T02:00:00Z', rating_open: true })
     const { calls } = mockFetch(routes(handedOver, apiError(409, 'warranty_expired', 'Ended.', { expires_on: '2023-06-29' })))

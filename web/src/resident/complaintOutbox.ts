@@ -105,6 +105,7 @@ function formOf(q: QueuedComplaint): FormData {
   f.append('category', String(x.category))
   f.append('description', x.description)
   if (x.catalog_code) f.append('catalog_code', x.catalog_code)
+  if (x.building_id) f.append('building_id', String(x.building_id))
   if (x.entrance) f.append('entrance', x.entrance)
   if (x.floor) f.append('floor', x.floor)
   if (x.warranty) {
