@@ -135,6 +135,21 @@ describe('links from the plan', () => {
   })
 })
 
+describe('after the vote', () => {
+  it('puts complaints, progress and the rating above the plan', async () => {
+    const ended = plan()
+    ended.voting_status = 'closed'
+    ended.voting_closes_at = new Date(Date.now() - 86_400_000).toISOString()
+    mockFetch({ ...base(), 'GET /api/v1/me/plan': json(200, ended), 'GET /api/v1/me/ballot': apiError(404, 'ballot_not_found') })
+    const { wrapper } = await mountResident('/plan')
+    const html = wrapper.html()
+    expect(html.indexOf('data-testid="feedback-links"')).toBeGreaterThan(-1)
+    expect(html.indexOf('data-testid="feedback-links"')).toBeLessThan(html.indexOf('data-testid="plan-title"'))
+    expect(wrapper.findAll('[data-testid=feedback-links]')).toHaveLength(1)
+    wrapper.unmount()
+  })
+})
+
 describe('progress timeline', () => {
   it('shows each post with its date, item, text, author and photos', async () => {
     mockFetch({ 'GET /api/v1/me/updates': json(200, { items: [update(), update({ id: 4, photos: [], catalog_name: null, text: '进场施工' })] }) })
