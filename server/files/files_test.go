@@ -49,7 +49,7 @@ func TestCleanTurnsPhotosUprightAndDropsEXIF(t *testing.T) {
 
 func TestCleanShrinksHugePhotos(t *testing.T) {
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 6000, 3000)), nil); err != nil {
+	if err := jpeg.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 2800, 1400)), nil); err != nil {
 		t.Fatal(err)
 	}
 	out, _, err := Clean(buf.Bytes(), JPEG)
