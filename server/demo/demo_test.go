@@ -23,6 +23,7 @@ func TestDemoLoadsOnceAndPrintsWorkingCredentials(t *testing.T) {
 	ctx := context.Background()
 	cfg := config.Defaults()
 	cfg.DatabaseURL = filepath.Join(t.TempDir(), "demo.db")
+	cfg.FilesDir = filepath.Join(t.TempDir(), "files")
 	cfg.PublicURL = "http://127.0.0.1:8080"
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var first string

@@ -30,7 +30,7 @@ var Stages = []StageInfo{
 	{Planning, "制定方案", "Planning"},
 	{Construction, "组织施工", "Construction"},
 	{Acceptance, "工程验收", "Acceptance"},
-	{HandedOver, "销号移交", "Handed over"},
+	{HandedOver, "销号", "Handed over"},
 }
 
 // Facts are what the preconditions of a move look at.

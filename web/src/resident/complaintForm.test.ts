@@ -68,6 +68,12 @@ describe('complaint form', () => {
     expect(wrapper.text()).toContain('请选择问题类型')
     expect(wrapper.get('[data-testid=description-error]').text()).toBe('请至少写 5 个字，您写了 2 字')
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(0)
+    // Fixing what was missing clears the messages at once.
+    await wrapper.get('[data-testid=category-quality] input').setValue(true)
+    await wrapper.get('[data-testid=complaint-description]').setValue('顶楼卧室漏水')
+    await flushPromises()
+    expect(wrapper.text()).not.toContain('请选择问题类型')
+    expect(wrapper.find('[data-testid=description-error]').exists()).toBe(false)
     wrapper.unmount()
   })
 
