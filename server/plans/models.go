@@ -4,6 +4,7 @@
 package plans
 
 import (
+	"anju/server/projects"
 	"time"
 
 	"anju/server/valid"
@@ -28,7 +29,7 @@ const (
 var ManagementModes = []string{"professional", "owners", "community", "other"}
 
 // FundingSources are where the money comes from (seed 000 §五(四), DESIGN rule 6).
-var FundingSources = []string{"central", "provincial", "city", "district", "residents", "property_unit", "utilities", "social_capital"}
+var FundingSources = projects.FundingSources
 
 // CatalogItem is one of the 31 renovation items with its acceptance standard.
 type CatalogItem struct {

@@ -4,6 +4,7 @@ package projects
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -45,8 +46,9 @@ type Project struct {
 	Stage        string     `gorm:"default:survey" json:"stage"`
 	AcceptedOn   *time.Time `json:"accepted_on"`
 	HandedOverAt *time.Time `json:"handed_over_at"`
-	CreatedBy    *int64     `json:"-"`
-	CreatedAt    time.Time  `json:"created_at"`
+	Ledger
+	CreatedBy *int64    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // View is a project with where it is and what is put to the vote.
@@ -138,7 +140,7 @@ func (s *Service) Create(ctx context.Context, by *auth.Staff, communityID int64,
 	if err := s.checkScope(ctx, communityID, in.ScopeBuildingID); err != nil {
 		return nil, err
 	}
-	p := &Project{CommunityID: communityID, Year: in.Year, ConsentRule: in.ConsentRule, ThresholdPercent: in.ThresholdPercent,
+	p := &Project{Ledger: Ledger{Funding: []FundingLine{}}, CommunityID: communityID, Year: in.Year, ConsentRule: in.ConsentRule, ThresholdPercent: in.ThresholdPercent,
 		ScopeBuildingID: in.ScopeBuildingID, ObjectionDays: in.ObjectionDays, CreatedBy: &by.ID, CreatedAt: store.Now()}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(p).Error; err != nil {
@@ -257,6 +259,7 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Summary:  "Who did what to the project, its plans, votes and roll, and when (newest first)",
 			Response: httpx.List[AuditEntry]{}, Handler: h.audit},
 	)
+	r.Add(ledgerRoutes(h)...)
 }
 
 func (h *Handlers) create(c echo.Context) error {
@@ -365,4 +368,13 @@ func (h *Handlers) audit(c echo.Context) error {
 		return err
 	}
 	return httpx.OK(c, httpx.Items(entries))
+}
+
+// jsonText stores a value in a JSON text column.
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "null"
+	}
+	return string(b)
 }
