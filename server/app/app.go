@@ -130,7 +130,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	plans.NewHandlers(pl, reg).Routes(router)
 	consent.NewHandlers(cons).Routes(router)
 	needs.NewHandlers(needs.NewService(db, pl, prj)).Routes(router)
-	stages := pipeline.NewService(db, auditLog, prj, pl, cons)
+	stages := pipeline.NewService(db, auditLog, prj, pl, cons, fileSvc)
 	pipeline.NewHandlers(stages).Routes(router)
 	feedback.NewHandlers(fb).Routes(router)
 	geo := open311.NewHandlers(open311.NewKeys(db, auditLog), fb)

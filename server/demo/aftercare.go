@@ -85,6 +85,9 @@ func createFinished(ctx context.Context, a *app.App, staff *auth.Staff, district
 	if _, err := a.Consent.Close(ctx, staff, prj.ID); err != nil {
 		return err
 	}
+	if err := confirmCriteria(ctx, a, staff, prj.ID, rng); err != nil {
+		return err
+	}
 	if err := advance(ctx, a, staff, prj.ID, pipeline.Mobilization, pipeline.Planning, pipeline.Construction); err != nil {
 		return err
 	}
@@ -106,6 +109,20 @@ func createFinished(ctx context.Context, a *app.App, staff *auth.Staff, district
 		return err
 	}
 	return rate(ctx, a, households, rng)
+}
+
+// confirmCriteria confirms start criteria 2–5 with site photos, as the
+// committee did last spring.
+func confirmCriteria(ctx context.Context, a *app.App, staff *auth.Staff, projectID int64, rng *mrand.Rand) error {
+	notes := map[int]string{2: "违建棚屋 6 处已全部拆除", 3: "设计图纸已在小区公示栏公示 7 天", 4: "施工合同已签订", 5: "施工队伍进场，脚手架搭设完成"}
+	day := time.Now().UTC().AddDate(0, -8, 0).Format(time.DateOnly)
+	for n := 2; n <= 5; n++ {
+		if _, err := a.Pipeline.Confirm(ctx, staff, projectID, n, pipeline.ConfirmInput{ConfirmedOn: day, Person: "社区主任 刘",
+			Note: notes[n], Evidence: photo(rng)}); err != nil {
+			return fmt.Errorf("demo start criterion %d: %w", n, err)
+		}
+	}
+	return nil
 }
 
 func advance(ctx context.Context, a *app.App, staff *auth.Staff, projectID int64, stages ...string) error {

@@ -11,6 +11,7 @@ import (
 	"anju/server/audit"
 	"anju/server/auth"
 	"anju/server/consent"
+	"anju/server/files"
 	"anju/server/httpx"
 	"anju/server/plans"
 	"anju/server/problem"
@@ -56,9 +57,10 @@ type TransitionRequest struct {
 
 // AcceptanceRequest records an inspection.
 type AcceptanceRequest struct {
-	InspectedOn string `json:"inspected_on"`
-	Passed      bool   `json:"passed"`
-	Note        string `json:"note,omitempty"`
+	InspectedOn    string            `json:"inspected_on"`
+	Passed         bool              `json:"passed"`
+	Note           string            `json:"note,omitempty"`
+	Rectifications []RectificationIn `json:"rectifications,omitempty"`
 }
 
 // Service moves projects through the stages.
@@ -68,11 +70,12 @@ type Service struct {
 	projects *projects.Service
 	plans    *plans.Service
 	consent  *consent.Service
+	files    *files.Service
 }
 
 // NewService returns the pipeline service.
-func NewService(db *store.DB, log *audit.Log, prj *projects.Service, pl *plans.Service, cons *consent.Service) *Service {
-	return &Service{db: db, audit: log, projects: prj, plans: pl, consent: cons}
+func NewService(db *store.DB, log *audit.Log, prj *projects.Service, pl *plans.Service, cons *consent.Service, fs *files.Service) *Service {
+	return &Service{db: db, audit: log, projects: prj, plans: pl, consent: cons, files: fs}
 }
 
 func (s *Service) facts(ctx context.Context, by *auth.Staff, p *projects.View) (Facts, error) {
@@ -88,6 +91,20 @@ func (s *Service) facts(ctx context.Context, by *auth.Staff, p *projects.View) (
 		return f, err
 	}
 	f.AcceptancePassed = p.AcceptedOn != nil
+	conf, _, err := s.confirmations(ctx, p.ID)
+	if err != nil {
+		return f, err
+	}
+	for n := 2; n <= 5; n++ {
+		if _, ok := conf[n]; !ok {
+			f.CriteriaMissing = append(f.CriteriaMissing, n)
+		}
+	}
+	var open int64
+	if err := s.db.WithContext(ctx).Model(&Rectification{}).Where("project_id = ? AND closed_at IS NULL", p.ID).Count(&open).Error; err != nil {
+		return f, err
+	}
+	f.RectificationsOpen = int(open)
 	return f, nil
 }
 
@@ -113,6 +130,11 @@ func (s *Service) Transition(ctx context.Context, by *auth.Staff, id int64, in T
 		}
 		return nil, problem.Conflict("transition_refused", "The project cannot move to %q: %s.", in.To, join(msgs)).
 			With("reasons", msgs).With("reason_codes", codes)
+	}
+	if in.To == Construction && p.StartedOn == nil {
+		if _, err := s.StartCriteria(ctx, by, id); err != nil {
+			return nil, err
+		}
 	}
 	now := store.Now()
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -160,10 +182,20 @@ func (s *Service) RecordAcceptance(ctx context.Context, by *auth.Staff, id int64
 	if p.Stage != Acceptance {
 		return nil, problem.Conflict("not_in_acceptance", "The project is in stage %s (%s); acceptance is recorded in stage acceptance.", p.Stage, Label(p.Stage))
 	}
+	rects, err := checkRectifications(in.Rectifications, day)
+	if err != nil {
+		return nil, err
+	}
 	rec := &AcceptanceRecord{ProjectID: id, InspectedOn: day, Passed: in.Passed, Note: note, StaffID: by.ID, CreatedAt: store.Now()}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(rec).Error; err != nil {
 			return err
+		}
+		for i := range rects {
+			rects[i].ProjectID, rects[i].AcceptanceID = id, rec.ID
+			if err := tx.Create(&rects[i]).Error; err != nil {
+				return err
+			}
 		}
 		if in.Passed {
 			if err := tx.Model(&projects.Project{}).Where("id = ?", id).Update("accepted_on", day).Error; err != nil {
@@ -215,6 +247,8 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Summary: "Record an acceptance inspection (a passed one opens ratings and starts the warranty)",
 			Request: AcceptanceRequest{}, Response: AcceptanceRecord{}, Status: http.StatusCreated, Handler: h.acceptance},
 	)
+	r.Add(criteriaRoutes(h)...)
+	r.Add(rectificationRoutes(h)...)
 }
 
 func (h *Handlers) transition(c echo.Context) error {

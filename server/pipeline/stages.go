@@ -35,9 +35,12 @@ var Stages = []StageInfo{
 
 // Facts are what the preconditions of a move look at.
 type Facts struct {
-	PlanPublished    bool
-	ConsentReached   bool
-	AcceptancePassed bool
+	PlanPublished  bool
+	ConsentReached bool
+	// CriteriaMissing lists the start criteria 2–5 not confirmed yet.
+	CriteriaMissing    []int
+	AcceptancePassed   bool
+	RectificationsOpen int
 }
 
 func index(stage string) int {
@@ -94,9 +97,15 @@ func Check(from, to string, f Facts) []Reason {
 		} else if !f.ConsentReached {
 			reasons = append(reasons, Reason{"consent_not_reached", "the residents' consent has not reached the threshold on the current plan"})
 		}
+		for _, n := range f.CriteriaMissing {
+			reasons = append(reasons, Reason{"criterion_missing", fmt.Sprintf("start criterion %d (%s) has not been confirmed", n, CriterionNames[n])})
+		}
 	case HandedOver:
 		if !f.AcceptancePassed {
 			reasons = append(reasons, Reason{"acceptance_not_passed", "the acceptance inspection has not been passed"})
+		}
+		if f.RectificationsOpen > 0 {
+			reasons = append(reasons, Reason{"rectifications_open", fmt.Sprintf("%d issue(s) found at acceptance are still to be rectified", f.RectificationsOpen)})
 		}
 	}
 	return reasons

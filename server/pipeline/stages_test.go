@@ -7,6 +7,13 @@ import (
 
 func TestStagesGoOneStepForward(t *testing.T) {
 	all := Facts{PlanPublished: true, ConsentReached: true, AcceptancePassed: true}
+	none := Facts{CriteriaMissing: []int{2, 3, 4, 5}, RectificationsOpen: 2}
+	if r := Check(Planning, Construction, none); len(r) != 5 || r[0].Code != "no_published_plan" || r[4].Code != "criterion_missing" {
+		t.Errorf("every missing precondition is listed: %v", r)
+	}
+	if r := Check(Acceptance, HandedOver, none); len(r) != 2 || r[1].Code != "rectifications_open" {
+		t.Errorf("hand-over with nothing: %v", r)
+	}
 	for i := 0; i+1 < len(Stages); i++ {
 		if r := Check(Stages[i].Code, Stages[i+1].Code, all); len(r) != 0 {
 			t.Errorf("%s → %s refused: %v", Stages[i].Code, Stages[i+1].Code, r)

@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +15,31 @@ import (
 func (e *env) advance(projectID int64, to string) *resp {
 	e.t.Helper()
 	return e.do("POST", fmt.Sprintf("/api/v1/projects/%d/transitions", projectID), e.staff, map[string]any{"to": to})
+}
+
+// confirmCriteria confirms start criteria 2–5 with a photo each.
+func (e *env) confirmCriteria(projectID int64) {
+	e.t.Helper()
+	for n := 2; n <= 5; n++ {
+		e.putEvidence(projectID, n, formPhoto(e.t), "confirmed_on", time.Now().UTC().Format(time.DateOnly), "person", "李主任").want(200)
+	}
+}
+
+// putEvidence confirms start criterion n with a file and fields.
+func (e *env) putEvidence(projectID int64, n int, file []byte, fields ...string) *resp {
+	e.t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for i := 0; i+1 < len(fields); i += 2 {
+		_ = w.WriteField(fields[i], fields[i+1])
+	}
+	if file != nil {
+		fw, _ := w.CreateFormFile("evidence", "evidence.bin")
+		_, _ = fw.Write(file)
+	}
+	_ = w.Close()
+	return e.do("PUT", fmt.Sprintf("/api/v1/projects/%d/start-criteria/%d", projectID, n), e.staff, buf.Bytes(),
+		"Content-Type", w.FormDataContentType())
 }
 
 // TestStagesRatingsWarrantyProgressVisits follows a project from survey to
@@ -52,6 +79,11 @@ func TestStagesRatingsWarrantyProgressVisits(t *testing.T) {
 			t.Fatalf("3 of 5 let construction start: %s", r.body)
 		}
 		e.do("PUT", "/api/v1/me/ballot", tokens[3], vote(planID, "agree", "agree")).want(200)
+		r = e.advance(es.projectID, "construction").wantError(409, "transition_refused")
+		if fmt.Sprint(r.get("error.details.reason_codes")) != "[criterion_missing criterion_missing criterion_missing criterion_missing]" {
+			t.Fatalf("construction without the start criteria: %s", r.body)
+		}
+		e.confirmCriteria(es.projectID)
 		e.advance(es.projectID, "construction").want(200)
 
 		// Progress posts with photos reach the community's residents.

@@ -19,7 +19,14 @@ export function apiClient(baseURL, token = null) {
     if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`)
     return text ? JSON.parse(text) : null
   }
+  async function form(method, path, fd) {
+    const res = await fetch(baseURL + path, { method, headers: token ? { Authorization: `Bearer ${token}` } : {}, body: fd })
+    const text = await res.text()
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`)
+    return text ? JSON.parse(text) : null
+  }
   return {
+    putForm: (path, fd) => form('PUT', path, fd),
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body ?? {}),
     put: (path, body) => call('PUT', path, body),
@@ -96,4 +103,21 @@ export async function vote(baseURL, { buildingToken, room, code, planId, plan = 
   if (!token) throw new Error(`household ${room} could not sign in`)
   api.setToken(token)
   return api.put('/api/v1/me/ballot', { plan_id: planId, plan_choice: plan, management_choice: management, signature, replaces: null })
+}
+
+/** A minimal valid PDF, as evidence of a start criterion (a contract, a notice). */
+export const evidencePDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
+
+/**
+ * Confirms start criteria 2–5 (seed 002 附件3) with a date, a person and a PDF
+ * as evidence, so that the project can start once its consent is reached.
+ */
+export async function confirmStartCriteria(staff, projectId, day = new Date().toISOString().slice(0, 10)) {
+  for (const n of [2, 3, 4, 5]) {
+    const fd = new FormData()
+    fd.set('confirmed_on', day)
+    fd.set('person', '社区主任 刘')
+    fd.set('evidence', new Blob([evidencePDF], { type: 'application/pdf' }), `criterion-${n}.pdf`)
+    await staff.putForm(`/api/v1/projects/${projectId}/start-criteria/${n}`, fd)
+  }
 }

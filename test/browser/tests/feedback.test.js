@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import { after, before, describe } from 'node:test'
 import { ARTIFACTS, DESKTOP, PHONE, TIMEOUT, assertChineseRenders, launchChromium, see, shotsIn } from '../lib/browser.js'
 import { confirmBox, drawImage, pickOption, staffSignIn } from '../lib/console.js'
-import { seedProject, staffClient, vote } from '../lib/fixtures.js'
+import { confirmStartCriteria, seedProject, staffClient, vote } from '../lib/fixtures.js'
 import { journey, recordConsole as record } from '../lib/journey.js'
 import { startServer } from '../lib/server.js'
 
@@ -93,6 +93,10 @@ before(async () => {
   assert.equal(consent.eligible, HOUSEHOLDS.length)
   assert.equal(consent.voted, VOTERS.length)
   assert.equal(consent.reached, true, `4 of 5 agreeing reaches 80 %: ${JSON.stringify(consent.plan)}`)
+  // Start criteria 2–5 confirmed with evidence, so that construction may begin.
+  await confirmStartCriteria(office, seed.projectId)
+  const criteria = await office.get(`/api/v1/projects/${seed.projectId}/start-criteria`)
+  assert.equal(criteria.started, true, 'consent and the four confirmations make the project started')
   const project = await office.get(`/api/v1/projects/${seed.projectId}`)
   assert.equal(project.stage, 'survey', 'a new project starts at 调查摸底')
   assert.equal(project.accepted_on ?? null, null)
