@@ -317,3 +317,45 @@ func criteriaRoutes(h *Handlers) []httpx.Route {
 			Summary: "The evidence confirming start criterion n", Produces: "application/octet-stream", Handler: h.evidence},
 	}
 }
+
+// system sees every project; the starter uses it to read tallies.
+var system = &auth.Staff{Username: "system", Role: auth.RoleCity}
+
+// MarkStarted looks at every project not yet started whose criteria 2–5 are
+// all confirmed and keeps the day it started once its consent is reached too,
+// so reports count a start even if nobody opened the project's page. It
+// returns how many projects it marked.
+func (s *Service) MarkStarted(ctx context.Context) (int, error) {
+	var ids []int64
+	if err := s.db.WithContext(ctx).Raw(`SELECT p.id FROM projects p WHERE p.started_on IS NULL
+		AND (SELECT COUNT(*) FROM start_criteria c WHERE c.project_id = p.id) = 4`).Scan(&ids).Error; err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		c, err := s.StartCriteria(ctx, system, id)
+		if err != nil {
+			return n, err
+		}
+		if c.Started {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// RunStarter runs MarkStarted every interval until ctx ends.
+func (s *Service) RunStarter(ctx context.Context, every time.Duration, logErr func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := s.MarkStarted(ctx); err != nil && ctx.Err() == nil {
+			logErr(err)
+		}
+	}
+}

@@ -97,6 +97,13 @@ func TestStartCriteriaAndRectifications(t *testing.T) {
 		for i := 0; i < 4; i++ {
 			e.do("PUT", "/api/v1/me/ballot", e.signIn(b, b.households[i]), vote(planID, "agree", "agree")).want(200)
 		}
+		// Nobody opens the page: the starter notices on its own.
+		if n, err := e.app.Pipeline.MarkStarted(t.Context()); err != nil || n != 1 {
+			t.Fatalf("starter marked %d (%v)", n, err)
+		}
+		if n, _ := e.app.Pipeline.MarkStarted(t.Context()); n != 0 {
+			t.Fatalf("starter marked %d again", n)
+		}
 		got = e.do("GET", crit, e.staff, nil).want(200)
 		if got.get("started") != true || !strings.HasPrefix(got.str("started_on"), today) {
 			t.Fatalf("all five hold: %s", got.body)
