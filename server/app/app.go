@@ -149,6 +149,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 		go events.Listen(background, cfg.DatabaseURL)
 	}
 	go fb.RunSweeper(background, time.Minute, func(err error) { log.Error("complaint sweep", "err", err) })
+	go stages.RunStarter(background, time.Minute, func(err error) { log.Error("start criteria sweep", "err", err) })
 	return &App{Config: cfg, Log: log, DB: db, Echo: e, Staffs: staffs, Registry: reg, Projects: prj,
 		Plans: pl, Consent: cons, Feedback: fb, Pipeline: stages, Routes: routes, openAPI: doc, stop: stop}, nil
 }
