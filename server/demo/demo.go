@@ -97,6 +97,15 @@ func Load(ctx context.Context, a *app.App) (*Dataset, error) {
 			return nil, err
 		}
 	}
+	var targets int64
+	if err := a.DB.WithContext(ctx).Table("district_targets").Count(&targets).Error; err != nil {
+		return nil, err
+	}
+	if targets == 0 {
+		if err := createPipeline(ctx, a, staff); err != nil {
+			return nil, fmt.Errorf("demo: the year's projects and targets: %w", err)
+		}
+	}
 	d := &Dataset{Community: community.Name, Room: tryRoom, StaffUser: staffUser, StaffPassword: password, BoardURL: community.BoardURL,
 		FinishedCommunity: finished.Name}
 	if d.BuildingToken, d.Code, err = tryHousehold(ctx, a, staff, community.ID); err != nil {

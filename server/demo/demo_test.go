@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"anju/server/app"
 	"anju/server/auth"
@@ -69,6 +70,7 @@ func TestDemoLoadsOnceAndPrintsWorkingCredentials(t *testing.T) {
 			t.Fatalf("%d districts, want %d", len(dists), len(Districts))
 		}
 		checkFinished(t, a, d, staff)
+		checkPipeline(t, a)
 		_ = a.Close()
 	}
 }
@@ -117,5 +119,29 @@ func checkFinished(t *testing.T, a *app.App, d *Dataset, staff *auth.Staff) {
 	updates, err := a.Feedback.MyUpdates(ctx, &hh)
 	if err != nil || len(updates) != 3 || len(updates[0].Photos) != 1 {
 		t.Fatalf("progress posts: %d %v", len(updates), err)
+	}
+}
+
+// checkPipeline: the seed's targets for 2022 and this year, and this year's
+// projects in every stage with their ledger entries.
+func checkPipeline(t *testing.T, a *app.App) {
+	t.Helper()
+	var rows []struct {
+		Year  int
+		Start int
+		N     int
+	}
+	if err := a.DB.Raw("SELECT year, SUM(start_households) AS start, COUNT(*) AS n FROM district_targets GROUP BY year ORDER BY year").Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].Year != 2022 || rows[0].Start != 4804+2067+475+2261+288+746 || rows[0].N != len(Targets2022) {
+		t.Fatalf("targets: %+v", rows)
+	}
+	var stages []string
+	if err := a.DB.Raw("SELECT DISTINCT stage FROM projects WHERE year = ? AND registered_at IS NOT NULL ORDER BY stage", time.Now().Year()).Scan(&stages).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(stages) != 6 {
+		t.Fatalf("this year's registered projects are in %v, want all six stages", stages)
 	}
 }
