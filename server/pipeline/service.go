@@ -249,6 +249,7 @@ func (h *Handlers) Routes(r *httpx.Router) {
 	)
 	r.Add(criteriaRoutes(h)...)
 	r.Add(rectificationRoutes(h)...)
+	r.Add(adjustRoutes(h)...)
 }
 
 func (h *Handlers) transition(c echo.Context) error {

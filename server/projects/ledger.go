@@ -21,6 +21,13 @@ const (
 	KindContinuing = "continuing" // 续建: started the year before, to finish this year
 )
 
+// Plan statuses of a project in its district's annual plan.
+const (
+	PlanPlanned   = "planned"
+	PlanReserve   = "reserve"
+	PlanWithdrawn = "withdrawn"
+)
+
 // FundingSources are where the money comes from (seed 000 §五(四), DESIGN rule 6).
 var FundingSources = []string{"central", "provincial", "city", "district", "residents", "property_unit", "utilities", "social_capital"}
 
@@ -36,7 +43,10 @@ type FundingLine struct {
 
 // Ledger is a project's registration in the ledger (台账登记, seed 000 §五(三)).
 type Ledger struct {
-	Kind              string        `gorm:"default:new" json:"kind"`
+	Kind string `gorm:"default:new" json:"kind"`
+	// PlanStatus says whether the project counts in its district's annual
+	// plan: planned, reserve (registered to be swapped in) or withdrawn.
+	PlanStatus        string        `gorm:"default:planned" json:"plan_status"`
 	RegisteredAt      *time.Time    `json:"registered_at"`
 	RegisteredBy      *int64        `json:"-"`
 	LedgerHouseholds  *int          `json:"ledger_households"`
@@ -70,6 +80,9 @@ type LedgerInput struct {
 	SupervisionUnit   string        `json:"supervision_unit,omitempty"`
 	// BuiltYearReason is required when the community was built in 2000 or later.
 	BuiltYearReason string `json:"built_year_reason,omitempty"`
+	// Reserve registers the project outside the annual plan, to be swapped in
+	// by a plan adjustment (first registration only).
+	Reserve bool `json:"reserve,omitempty"`
 }
 
 func (in *LedgerInput) validate() error {
@@ -157,6 +170,9 @@ func (s *Service) Register(ctx context.Context, by *auth.Staff, id int64, in Led
 	if v.RegisteredAt == nil {
 		updates["registered_at"], updates["registered_by"] = store.Now(), by.ID
 		action = "project.register"
+		if in.Reserve {
+			updates["plan_status"] = PlanReserve
+		}
 	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&Project{}).Where("id = ?", id).Updates(updates).Error; err != nil {

@@ -200,16 +200,7 @@ func (s *Service) UpdateSettings(ctx context.Context, by *auth.Staff, id int64, 
 
 // List returns the projects the caller may see, newest first.
 func (s *Service) List(ctx context.Context, by *auth.Staff) ([]View, error) {
-	q, args := viewQuery, []any{}
-	switch by.Role {
-	case auth.RoleDistrict:
-		q, args = q+" WHERE c.district_id = ?", append(args, by.DistrictID)
-	case auth.RoleCommittee:
-		q, args = q+" WHERE c.id = ?", append(args, by.CommunityID)
-	}
-	var out []View
-	err := s.db.WithContext(ctx).Raw(q+" ORDER BY p.year DESC, p.id DESC", args...).Scan(&out).Error
-	return out, err
+	return s.Find(ctx, by, Filter{})
 }
 
 // Get loads one project the caller may see.
@@ -249,7 +240,9 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Summary: "Start a renovation project for a community", Request: NewProject{}, Response: View{},
 			Status: http.StatusCreated, Handler: h.create},
 		httpx.Route{Method: http.MethodGet, Path: "/projects", Access: httpx.Staff, Tag: "projects",
-			Summary: "Projects the caller may see", Response: httpx.List[View]{}, Handler: h.list},
+			Summary: "Projects the caller may see, filtered", Response: httpx.List[View]{}, Handler: h.list,
+			Params: map[string]string{"year": "the projects of a year", "district_id": "of one district", "stage": "in one stage",
+				"kind": "new or continuing", "started": "true or false: started (开工) or not", "completed": "true or false: accepted (完成改造) or not"}},
 		httpx.Route{Method: http.MethodGet, Path: "/projects/:id", Access: httpx.Staff, Tag: "projects",
 			Summary: "One project", Response: View{}, Handler: h.get},
 		httpx.Route{Method: http.MethodPut, Path: "/projects/:id/settings", Access: httpx.Staff, Tag: "projects",
@@ -287,7 +280,11 @@ func (h *Handlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ps, err := h.svc.List(c.Request().Context(), s)
+	f, err := filterFrom(c)
+	if err != nil {
+		return err
+	}
+	ps, err := h.svc.Find(c.Request().Context(), s, f)
 	if err != nil {
 		return err
 	}

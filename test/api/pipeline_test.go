@@ -139,3 +139,65 @@ func TestStartCriteriaAndRectifications(t *testing.T) {
 		e.advance(es.projectID, "handed_over").want(200)
 	})
 }
+
+// TestPlanAdjustment: swap communities until 31 March, never below the original.
+func TestPlanAdjustment(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		es := e.setupEstate("调整", 1)
+		year := time.Now().UTC().Year() + 1 // next year's plan is still open for adjustment
+		project := func(name string, households int, invest int, reserve bool) int64 {
+			c := e.do("POST", "/api/v1/communities", e.staff, map[string]any{"district_id": es.districtID, "name": name,
+				"address": name + "1号", "built_year": 1990}).want(201).id("id")
+			b := e.do("POST", fmt.Sprintf("/api/v1/communities/%d/projects", c), e.staff, map[string]any{"year": year}).want(201).id("id")
+			e.do("PUT", fmt.Sprintf("/api/v1/projects/%d/ledger", b), e.staff, ledger(map[string]any{"households": households,
+				"investment_yuan": invest, "reserve": reserve, "funding": []map[string]any{{"source": "central", "amount_yuan": invest}}})).want(200)
+			return b
+		}
+		a := project("甲小区", 300, 3000000, false)
+		b := project("乙小区", 200, 2000000, false)
+		small := project("丙小区", 150, 1500000, true)
+		big := project("丁小区", 260, 2600000, true)
+		district := e.createStaff("district-adjust", "district", es.districtID, 0)
+		committee := e.createStaff("committee-adjust", "committee", es.districtID, es.communityID)
+		path := fmt.Sprintf("/api/v1/districts/%d/adjustments", es.districtID)
+		body := func(withdraw, add []int64) map[string]any {
+			return map[string]any{"year": year, "withdraw": withdraw, "add": add, "reason": "乙小区居民意见不一致，暂缓改造",
+				"approved_by": "驿城区人民政府", "approval_ref": "驿政文〔2026〕12号"}
+		}
+		e.do("POST", path, committee, body([]int64{b}, []int64{big})).want(403)
+		e.do("POST", path, district, body([]int64{b}, []int64{a})).wantError(400, "invalid_field") // a is not a reserve
+		e.do("POST", path, district, body([]int64{small}, nil)).wantError(400, "invalid_field")  // a reserve cannot be withdrawn
+		noApproval := body([]int64{b}, []int64{big})
+		delete(noApproval, "approved_by")
+		e.do("POST", path, district, noApproval).wantError(400, "invalid_field")
+		r := e.do("POST", path, district, body([]int64{b}, []int64{small})).wantError(409, "below_original")
+		if !strings.Contains(r.str("error.message"), "households 450 < 500") {
+			t.Fatalf("says what falls short: %s", r.body)
+		}
+		plan := e.do("GET", fmt.Sprintf("/api/v1/districts/%d/annual-plan/%d", es.districtID, year), district, nil).want(200)
+		if plan.num("current.households") != 500 || plan.num("original.households") != 500 || len(plan.get("adjustments").([]any)) != 0 {
+			t.Fatalf("a refused adjustment changed the plan: %s", plan.body)
+		}
+		adj := e.do("POST", path, district, body([]int64{b}, []int64{big})).want(201)
+		if adj.num("totals.after.households") != 560 || adj.num("totals.original.households") != 500 || adj.str("by") != "district-adjust" ||
+			adj.str("approved_by") != "驿城区人民政府" {
+			t.Fatalf("adjustment: %s", adj.body)
+		}
+		plan = e.do("GET", fmt.Sprintf("/api/v1/districts/%d/annual-plan/%d", es.districtID, year), district, nil).want(200)
+		if plan.num("current.households") != 560 || plan.num("current.communities") != 2 || len(plan.get("adjustments").([]any)) != 1 {
+			t.Fatalf("plan after: %s", plan.body)
+		}
+		if st := e.do("GET", fmt.Sprintf("/api/v1/projects/%d", b), e.staff, nil).want(200).str("plan_status"); st != "withdrawn" {
+			t.Fatalf("withdrawn project is %s", st)
+		}
+		// A later swap is still measured against the original, not the last state.
+		e.do("POST", path, district, body([]int64{big}, []int64{small})).wantError(409, "below_original")
+		// Last year's plan is closed.
+		old := body(nil, []int64{small})
+		old["year"] = 2020
+		e.do("POST", path, district, old).wantError(409, "adjustment_closed")
+		other := e.setupEstate("别区", 1)
+		e.do("POST", fmt.Sprintf("/api/v1/districts/%d/adjustments", other.districtID), district, body([]int64{a}, nil)).wantError(404, "district_not_found")
+		_ = a
+	})
+}
