@@ -17,7 +17,7 @@ import (
 
 // Target is one district's line of seed 002's task tables (households).
 type Target struct {
-	District                   string
+	District                    string
 	Start, Complete, Continuing int
 }
 
@@ -144,7 +144,7 @@ func demoProject(ctx context.Context, a *app.App, staff *auth.Staff, districtID 
 	central := invest * 6 / 10
 	if _, err := a.Projects.Register(ctx, staff, prj.ID, projects.LedgerInput{Kind: kind, Households: households,
 		Buildings: 2 + households/40, FloorAreaM2: valid.Cents(int64(households) * 7200), InvestmentYuan: invest,
-		Funding: []projects.FundingLine{{Source: "central", AmountYuan: central}, {Source: "district", AmountYuan: invest - central}},
+		Funding:           []projects.FundingLine{{Source: "central", AmountYuan: central}, {Source: "district", AmountYuan: invest - central}},
 		ResponsiblePerson: randomName(rng), DesignUnit: "驻马店市建筑设计研究院", ConstructionUnit: "驻马店市建筑工程有限公司",
 		SupervisionUnit: "天中工程监理有限公司"}); err != nil {
 		return err

@@ -166,7 +166,7 @@ func TestPlanAdjustment(t *testing.T) {
 		}
 		e.do("POST", path, committee, body([]int64{b}, []int64{big})).want(403)
 		e.do("POST", path, district, body([]int64{b}, []int64{a})).wantError(400, "invalid_field") // a is not a reserve
-		e.do("POST", path, district, body([]int64{small}, nil)).wantError(400, "invalid_field")  // a reserve cannot be withdrawn
+		e.do("POST", path, district, body([]int64{small}, nil)).wantError(400, "invalid_field")    // a reserve cannot be withdrawn
 		noApproval := body([]int64{b}, []int64{big})
 		delete(noApproval, "approved_by")
 		e.do("POST", path, district, noApproval).wantError(400, "invalid_field")
