@@ -10,7 +10,7 @@ BIN       := bin/anju
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: run build web web-deps server test test-go test-web test-browser load clean
+.PHONY: run build web web-deps server test test-go test-web test-browser load bench clean
 
 run: build
 	./$(BIN) serve --demo
@@ -49,6 +49,11 @@ test-browser: build test/browser/node_modules/.package-lock.json
 # A load run against a server you started (see README, "Load").
 load:
 	$(GO) run ./test/load $(ARGS)
+
+# The dashboard on a generated city (11 districts, 2,000 projects, 500,000
+# households) in PostgreSQL at TEST_DATABASE_URL (see README, "Load").
+bench:
+	$(GO) test -tags bench -count=1 -run TestDashboardLoad -v -timeout 20m ./test/bench/
 
 clean:
 	rm -rf bin data

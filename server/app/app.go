@@ -30,6 +30,7 @@ import (
 	"anju/server/problem"
 	"anju/server/projects"
 	"anju/server/registry"
+	"anju/server/reports"
 	"anju/server/store"
 	"anju/server/webui"
 )
@@ -132,6 +133,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	needs.NewHandlers(needs.NewService(db, pl, prj)).Routes(router)
 	stages := pipeline.NewService(db, auditLog, prj, pl, cons, fileSvc)
 	pipeline.NewHandlers(stages).Routes(router)
+	reports.NewHandlers(reports.NewService(db, auditLog, reg, cons)).Routes(router)
 	feedback.NewHandlers(fb).Routes(router)
 	geo := open311.NewHandlers(open311.NewKeys(db, auditLog), fb)
 	geo.KeyRoutes(router)

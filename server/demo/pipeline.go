@@ -10,10 +10,16 @@ import (
 	"anju/server/auth"
 	"anju/server/consent"
 	"anju/server/feedback"
+	"anju/server/pipeline"
 	"anju/server/projects"
 	"anju/server/registry"
+	"anju/server/store"
 	"anju/server/valid"
 )
+
+// evidencePDF stands in for the scanned contracts and notices that confirm
+// the demo projects' start criteria.
+var evidencePDF = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
 // Target is one district's line of seed 002's task tables (households).
 type Target struct {
@@ -58,7 +64,7 @@ var stageMix = []stagePlan{
 // dates spread over the year. Stages and dates are written directly: the
 // pipeline's own checks are exercised by the tests, not by the demo.
 func createPipeline(ctx context.Context, a *app.App, staff *auth.Staff) error {
-	now := time.Now().UTC()
+	now := store.Now()
 	year := now.Year()
 	districts, err := a.Registry.Districts(ctx, staff)
 	if err != nil {
@@ -150,7 +156,9 @@ func demoProject(ctx context.Context, a *app.App, staff *auth.Staff, districtID 
 		return err
 	}
 	if sp.stage != "survey" && sp.stage != "mobilization" {
-		plan, err := a.Plans.Create(ctx, staff, prj.ID, demoPlan())
+		in := demoPlan()
+		in.Title = name + "老旧小区改造方案"
+		plan, err := a.Plans.Create(ctx, staff, prj.ID, in)
 		if err != nil {
 			return err
 		}
@@ -168,11 +176,11 @@ func demoProject(ctx context.Context, a *app.App, staff *auth.Staff, districtID 
 			}
 		}
 	}
-	return demoDates(ctx, a, prj.ID, kind, sp, roll, rng)
+	return demoDates(ctx, a, staff, prj.ID, kind, sp, roll, rng)
 }
 
 // demoDates writes the stage and the days it started, was accepted and handed over.
-func demoDates(ctx context.Context, a *app.App, projectID int64, kind string, sp stagePlan, roll []auth.Household, rng *mrand.Rand) error {
+func demoDates(ctx context.Context, a *app.App, staff *auth.Staff, projectID int64, kind string, sp stagePlan, roll []auth.Household, rng *mrand.Rand) error {
 	now := time.Now().UTC()
 	jan1 := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
 	span := int(now.Sub(jan1).Hours()/24) - 20
@@ -184,6 +192,12 @@ func demoDates(ctx context.Context, a *app.App, projectID int64, kind string, sp
 			started = jan1.AddDate(-1, 0, 200+rng.IntN(100))
 		}
 		updates["started_on"] = started
+		for n := 2; n <= 5; n++ {
+			if _, err := a.Pipeline.Confirm(ctx, staff, projectID, n, pipeline.ConfirmInput{ConfirmedOn: started.AddDate(0, 0, n-6).Format(time.DateOnly),
+				Person: "社区主任", Note: pipeline.CriterionNames[n], Evidence: evidencePDF}); err != nil {
+				return err
+			}
+		}
 	}
 	if sp.completed {
 		accepted = started.AddDate(0, 0, 90+rng.IntN(60))

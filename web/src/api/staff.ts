@@ -13,6 +13,14 @@ import type {
 } from './types'
 import type {
   AcceptanceInput,
+  CriterionInput,
+  Dashboard,
+  DistrictTarget,
+  LedgerInput,
+  Rectification,
+  StartCriteria,
+  TargetInput,
+  TargetProgress,
   ApiKey,
   ComplaintMeta,
   ComplaintPage,
@@ -126,8 +134,9 @@ export function staffApi(client: ApiClient) {
     },
 
     // ---- projects ----
-    projects(): Promise<List<Project>> {
-      return client.get('/projects')
+    /** `query` is a URLSearchParams string of the filters (lib/projectFilters). */
+    projects(query = ''): Promise<List<Project>> {
+      return client.get(query ? `/projects?${query}` : '/projects')
     },
     project(projectId: number): Promise<Project> {
       return client.get(`/projects/${id(projectId)}`)
@@ -290,6 +299,55 @@ export function staffApi(client: ApiClient) {
     },
     recordAcceptance(projectId: number, input: AcceptanceInput): Promise<unknown> {
       return client.post(`/projects/${id(projectId)}/acceptance`, input)
+    },
+
+    // ---- the pipeline (issue 5) ----
+    /** 登记 or correct; 409 built_after_cutoff unless built_year_reason is given. */
+    registerLedger(projectId: number, input: LedgerInput): Promise<Project> {
+      return client.put(`/projects/${id(projectId)}/ledger`, input)
+    },
+    startCriteria(projectId: number): Promise<StartCriteria> {
+      return client.get(`/projects/${id(projectId)}/start-criteria`)
+    },
+    /** Criteria 2–5 only (1 is computed from the vote); the evidence is required. */
+    confirmCriterion(projectId: number, n: number, input: CriterionInput): Promise<StartCriteria> {
+      const form = new FormData()
+      form.append('confirmed_on', input.confirmed_on)
+      form.append('person', input.person)
+      if (input.note) form.append('note', input.note)
+      form.append('evidence', input.evidence, input.evidence instanceof File ? input.evidence.name : 'evidence')
+      return client.request('PUT', `/projects/${id(projectId)}/start-criteria/${id(n)}`, { body: form })
+    },
+    criterionEvidence(projectId: number, n: number): Promise<Blob> {
+      return client.blob(`/projects/${id(projectId)}/start-criteria/${id(n)}/evidence`)
+    },
+    rectifications(projectId: number): Promise<List<Rectification>> {
+      return client.get(`/projects/${id(projectId)}/rectifications`)
+    },
+    closeRectification(rectificationId: number, note: string): Promise<Rectification> {
+      return client.post(`/rectifications/${id(rectificationId)}/close`, { note })
+    },
+    /** 404 target_not_found when the year has none. */
+    districtTarget(districtId: number, year: number): Promise<DistrictTarget> {
+      return client.get(`/districts/${id(districtId)}/targets/${id(year)}`)
+    },
+    /** City staff only. */
+    setDistrictTarget(districtId: number, year: number, input: TargetInput): Promise<DistrictTarget> {
+      return client.put(`/districts/${id(districtId)}/targets/${id(year)}`, input)
+    },
+    targetProgress(districtId: number, year: number): Promise<TargetProgress> {
+      return client.get(`/districts/${id(districtId)}/targets/${id(year)}/progress`)
+    },
+    /** City: every district; district staff: their own; committee: 403. */
+    dashboard(year: number): Promise<Dashboard> {
+      return client.get(`/dashboard?year=${id(year)}`)
+    },
+    /** 月报 as of the month's last day; without a district (city staff) every district and a total. */
+    monthlyReport(month: string, districtId?: number | null): Promise<Blob> {
+      const q = new URLSearchParams()
+      if (districtId) q.set('district_id', String(districtId))
+      q.set('month', month)
+      return client.blob(`/reports/monthly.xlsx?${q.toString()}`)
     },
 
     // ---- Open311 keys ----

@@ -431,4 +431,152 @@ export interface AcceptanceInput {
   inspected_on: string
   passed: boolean
   note: string
+  /** Issues to fix before hand-over (issue 5); left out when there are none. */
+  rectifications?: RectificationInput[]
+}
+
+// ---- the pipeline, start criteria, targets, monthly report (issue 5) ----
+
+export type ProjectKind = 'new' | 'continuing'
+export const PROJECT_KINDS: readonly ProjectKind[] = ['new', 'continuing']
+
+/** PUT /projects/{id}/ledger: the registration (台账登记) or its correction. */
+export interface LedgerInput {
+  kind: ProjectKind
+  households: number
+  buildings: number
+  floor_area_m2: number
+  investment_yuan: number
+  funding: FundingLine[]
+  responsible_person: string
+  responsible_phone?: string
+  design_unit?: string
+  construction_unit?: string
+  supervision_unit?: string
+  /** Why a community built in 2000 or later is included (409 built_after_cutoff without it). */
+  built_year_reason?: string
+}
+
+/** One of the five start criteria (开工认定标准). 1 is computed from the vote. */
+export interface StartCriterion {
+  n: number
+  name: string
+  met: boolean
+  computed?: boolean
+  detail?: string
+  confirmed_on?: string | null
+  person?: string
+  note?: string
+  /** /api/v1/projects/{id}/start-criteria/{n}/evidence: needs the token. */
+  evidence_url?: string
+  /** The staff member who recorded it. */
+  by?: string
+  at?: string | null
+}
+
+export interface StartCriteria {
+  project_id?: number
+  started: boolean
+  started_on: string | null
+  criteria: StartCriterion[]
+}
+
+/** PUT /projects/{id}/start-criteria/{n}, sent as multipart. */
+export interface CriterionInput {
+  confirmed_on: string
+  person: string
+  note?: string
+  evidence: Blob
+}
+
+export interface RectificationInput {
+  description: string
+  deadline: string
+}
+
+/** An issue found at acceptance (整改), open until closed with a note. */
+export interface Rectification {
+  id: number
+  project_id: number
+  acceptance_id?: number
+  description: string
+  deadline: string
+  closed_at: string | null
+  close_note?: string
+}
+
+/** A district's households for a year (任务分解). */
+export interface TargetInput {
+  start_households: number
+  complete_households: number
+  continuing_households: number
+}
+
+export interface DistrictTarget extends TargetInput {
+  district_id?: number
+  year?: number
+  updated_at?: string
+}
+
+export type MilestoneStatus = 'met' | 'on_track' | 'at_risk' | 'missed' | 'upcoming'
+
+export interface Milestone {
+  code: 'jun30' | 'oct31' | 'dec31' | string
+  date: string
+  label: string
+  status: MilestoneStatus | string
+  required: number
+  actual: number
+  continuing_projects?: number
+  continuing_done?: number
+}
+
+/** GET /districts/{id}/targets/{year}/progress, and a dashboard row. */
+export interface TargetProgress {
+  district_id: number
+  district_name: string
+  year: number
+  as_of: string
+  target: TargetInput | null
+  started_households: number
+  completed_households: number
+  continuing: { households: number; done_households: number; projects: number; done_projects: number }
+  rates: { start: number | null; complete: number | null; continuing: number | null }
+  milestones: Milestone[]
+}
+
+export interface DashboardDistrict extends TargetProgress {
+  rank: number
+}
+
+export interface DashboardMonth {
+  /** YYYY-MM */
+  month: string
+  started_households: number
+  completed_households: number
+  /** The totals up to the month's end. */
+  started_households_to_date?: number
+  completed_households_to_date?: number
+}
+
+/** GET /dashboard?year= (city: every district; district staff: their own). */
+export interface Dashboard {
+  year: number
+  as_of: string
+  districts: DashboardDistrict[]
+  months: DashboardMonth[]
+  stages: Partial<Record<ProjectStage, number>> & Record<string, number>
+  consent: { projects: number; plan_published: number; voting: number; reached: number }
+  complaints: { opened: number; closed: number; open: number; overdue: number }
+  satisfaction: { ratings: number; rate: number | null }
+}
+
+/** GET /projects filters: every dashboard figure links to the projects behind it. */
+export interface ProjectFilters {
+  year?: number
+  district_id?: number
+  stage?: string
+  kind?: string
+  started?: boolean
+  completed?: boolean
 }

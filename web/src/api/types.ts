@@ -311,6 +311,27 @@ export interface Project {
   scope_building_name?: string | null
   objection_days?: number
   created_at?: string
+  // ---- the pipeline (issues 4 and 5) ----
+  stage?: string
+  accepted_on?: string | null
+  handed_over_at?: string | null
+  /** 新开工 (new) or 续建 (continuing). */
+  kind?: 'new' | 'continuing' | string
+  /** Set by the first ledger registration (台账登记). */
+  registered_at?: string | null
+  /** The day all five start criteria held (开工). */
+  started_on?: string | null
+  ledger_households?: number | null
+  ledger_buildings?: number | null
+  floor_area_m2?: number | null
+  investment_yuan?: number | null
+  funding?: FundingLine[] | null
+  built_year_reason?: string
+  responsible_person?: string
+  responsible_phone?: string
+  design_unit?: string
+  construction_unit?: string
+  supervision_unit?: string
 }
 
 export interface ChoiceTally {

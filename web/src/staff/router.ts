@@ -4,7 +4,11 @@
 //   /registry/communities/:id  buildings, board QR, projects
 //   /registry/buildings/:id    households, import, codes
 //   /projects/:id              the vote (live tally), and tabs: needs, plans, results, progress,
-//                              visits, satisfaction, stage, audit, settings
+//                              visits, satisfaction, ledger (台账), criteria (开工认定),
+//                              stage, audit, settings
+//   /?year=&district_id=&stage=&kind=&started=&completed=   the projects behind a figure
+//   /dashboard                 看板: targets vs done, ranking, milestones, 月报 (city, district)
+//   /targets                   任务目标 per district and year (city edits; district reads)
 //   /complaints                the complaint queue of the caller's scope → /complaints/:id
 //   /satisfaction              satisfaction per district and year
 //   /api-keys                  Open311 keys (city and district staff)
@@ -29,6 +33,10 @@ import ProgressTab from './views/project/ProgressTab.vue'
 import VisitsTab from './views/project/VisitsTab.vue'
 import SatisfactionTab from './views/project/SatisfactionTab.vue'
 import StageTab from './views/project/StageTab.vue'
+import LedgerTab from './views/project/LedgerTab.vue'
+import CriteriaTab from './views/project/CriteriaTab.vue'
+import DashboardView from './views/pipeline/DashboardView.vue'
+import TargetsView from './views/pipeline/TargetsView.vue'
 import ComplaintsView from './views/complaints/ComplaintsView.vue'
 import ComplaintView from './views/complaints/ComplaintView.vue'
 import SatisfactionView from './views/SatisfactionView.vue'
@@ -71,6 +79,8 @@ export function createStaffRouter(history: RouterHistory = createWebHistory(STAF
           { path: 'progress', name: 'progress', component: ProgressTab, props: num('id') },
           { path: 'visits', name: 'visits', component: VisitsTab, props: num('id') },
           { path: 'satisfaction', name: 'project-satisfaction', component: SatisfactionTab, props: num('id') },
+          { path: 'ledger', name: 'ledger', component: LedgerTab, props: num('id') },
+          { path: 'criteria', name: 'criteria', component: CriteriaTab, props: num('id') },
           { path: 'stage', name: 'stage', component: StageTab, props: num('id') },
           { path: 'audit', name: 'audit', component: AuditTab, props: num('id') },
           { path: 'settings', name: 'settings', component: SettingsTab, props: num('id') },
@@ -79,6 +89,8 @@ export function createStaffRouter(history: RouterHistory = createWebHistory(STAF
       { path: '/complaints', name: 'complaints', component: ComplaintsView, meta: { auth: true } },
       { path: '/complaints/:id(\\d+)', name: 'complaint', component: ComplaintView, meta: { auth: true }, props: num('id') },
       { path: '/satisfaction', name: 'satisfaction', component: SatisfactionView, meta: { auth: true } },
+      { path: '/dashboard', name: 'dashboard', component: DashboardView, meta: { auth: true, roles: ['city', 'district'] } },
+      { path: '/targets', name: 'targets', component: TargetsView, meta: { auth: true, roles: ['city', 'district'] } },
       { path: '/api-keys', name: 'api-keys', component: ApiKeysView, meta: { auth: true, roles: ['city', 'district'] } },
       { path: '/print/buildings/:id(\\d+)/poster', name: 'poster', component: PosterView, meta: { auth: true, print: true }, props: num('id') },
       { path: '/print/slips', name: 'slips', component: SlipsView, meta: { auth: true, print: true } },

@@ -1,12 +1,12 @@
-// ECharts, only the pieces the console draws: bar charts on a grid (the
-// numbers are printed on the bars, so no tooltip), rendered as SVG (sharp on
-// screen and on paper). Loaded on demand by NeedsChart: its own chunk of the
-// staff page.
+// ECharts, only the pieces the console draws: bar and line charts on a grid,
+// with a legend and a tooltip, rendered as SVG (sharp on screen and on paper).
+// Loaded on demand by NeedsChart and PipelineChart: its own chunk of the
+// staff page, never part of the resident app.
 import { init, use } from 'echarts/core'
-import { BarChart } from 'echarts/charts'
-import { GridComponent } from 'echarts/components'
+import { BarChart, LineChart } from 'echarts/charts'
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
 import { SVGRenderer } from 'echarts/renderers'
 
-use([BarChart, GridComponent, SVGRenderer])
+use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer])
 
 export { init }

@@ -1,6 +1,7 @@
 // The console in English. Same keys as zh-CN.ts (the type and a test check it).
 import type { StaffMessages } from './zh-CN'
 import feedbackEn from './feedback.en'
+import pipelineEn from './pipeline.en'
 
 const en: StaffMessages = {
   title: 'Anju · console',
@@ -446,6 +447,7 @@ const en: StaffMessages = {
     },
   },
   ...feedbackEn,
+  ...pipelineEn,
 }
 
 export default en

@@ -1,5 +1,6 @@
 // 工作台（社区居委会、县区、市级）的中文文字。Same keys as en.ts (a test checks).
 import feedbackZh from './feedback.zh-CN'
+import pipelineZh from './pipeline.zh-CN'
 
 const zh = {
   title: '安居 · 工作台',
@@ -445,6 +446,7 @@ const zh = {
     },
   },
   ...feedbackZh,
+  ...pipelineZh,
 }
 
 export type StaffMessages = typeof zh

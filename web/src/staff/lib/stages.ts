@@ -17,12 +17,12 @@ export function nextStage(stage: string | undefined): ProjectStage | null {
  * The reasons of a 409 transition_refused, as sentences: translated from the
  * server's reason codes when `translate` knows them, its English otherwise.
  */
-export function refusalReasons(err: unknown, translate?: (code: string) => string | null): string[] {
+export function refusalReasons(err: unknown, translate?: (code: string, english: string) => string | null): string[] {
   if (!isApiError(err) || err.code !== 'transition_refused') return []
   const codes = err.details.reason_codes
   const english = Array.isArray(err.details.reasons) ? err.details.reasons : []
   if (translate && Array.isArray(codes)) {
-    return codes.map((c, i) => translate(String(c)) ?? String(english[i] ?? c)).filter(Boolean)
+    return codes.map((c, i) => translate(String(c), String(english[i] ?? '')) ?? String(english[i] ?? c)).filter(Boolean)
   }
   const raw = err.details.reasons
   if (!Array.isArray(raw)) return err.message ? [err.message] : []
@@ -36,4 +36,12 @@ export function refusalReasons(err: unknown, translate?: (code: string) => strin
       return ''
     })
     .filter(Boolean)
+}
+
+/** The number in a sentence of the server's: "start criterion 3 (…) has not
+ * been confirmed" → 3, "2 issue(s) found at acceptance …" → 2; null when the
+ * sentence is not one of those. */
+export function reasonNumber(code: string, english: string): number | null {
+  const m = code === 'criterion_missing' ? /start criterion (\d+)\b/i.exec(english) : code === 'rectifications_open' ? /^\s*(\d+) issue/i.exec(english) : null
+  return m ? Number(m[1]) : null
 }
