@@ -13,6 +13,9 @@ import type {
 } from './types'
 import type {
   AcceptanceInput,
+  AdjustmentInput,
+  AnnualPlan,
+  PlanAdjustment,
   CriterionInput,
   Dashboard,
   DistrictTarget,
@@ -337,6 +340,13 @@ export function staffApi(client: ApiClient) {
     },
     targetProgress(districtId: number, year: number): Promise<TargetProgress> {
       return client.get(`/districts/${id(districtId)}/targets/${id(year)}/progress`)
+    },
+    annualPlan(districtId: number, year: number): Promise<AnnualPlan> {
+      return client.get(`/districts/${id(districtId)}/annual-plan/${id(year)}`)
+    },
+    /** 409 below_original / adjustment_closed when refused. */
+    adjustPlan(districtId: number, input: AdjustmentInput): Promise<PlanAdjustment> {
+      return client.post(`/districts/${id(districtId)}/adjustments`, input)
     },
     /** City: every district; district staff: their own; committee: 403. */
     dashboard(year: number): Promise<Dashboard> {

@@ -455,6 +455,8 @@ export interface LedgerInput {
   supervision_unit?: string
   /** Why a community built in 2000 or later is included (409 built_after_cutoff without it). */
   built_year_reason?: string
+  /** First registration only: register outside the annual plan, to be swapped in later. */
+  reserve?: boolean
 }
 
 /** One of the five start criteria (开工认定标准). 1 is computed from the vote. */
@@ -579,4 +581,45 @@ export interface ProjectFilters {
   kind?: string
   started?: boolean
   completed?: boolean
+}
+
+/** The totals an annual plan may not fall below (seed 002 §二(三)). */
+export interface PlanTotals {
+  communities: number
+  buildings: number
+  households: number
+  floor_area_m2: number
+  investment_yuan: number
+}
+
+export interface PlanAdjustment {
+  id: number
+  district_id: number
+  year: number
+  withdrawn: number[]
+  added: number[]
+  reason: string
+  approved_by: string
+  approval_ref: string
+  by: string
+  created_at: string
+  totals: { original: PlanTotals; before: PlanTotals; after: PlanTotals }
+}
+
+export interface AnnualPlan {
+  district_id: number
+  year: number
+  original: PlanTotals | null
+  current: PlanTotals
+  open_until: string
+  adjustments: PlanAdjustment[]
+}
+
+export interface AdjustmentInput {
+  year: number
+  withdraw: number[]
+  add: number[]
+  reason: string
+  approved_by: string
+  approval_ref?: string
 }

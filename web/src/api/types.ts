@@ -319,6 +319,8 @@ export interface Project {
   kind?: 'new' | 'continuing' | string
   /** Set by the first ledger registration (台账登记). */
   registered_at?: string | null
+  /** planned (in the annual plan), reserve (to be swapped in) or withdrawn. */
+  plan_status?: 'planned' | 'reserve' | 'withdrawn'
   /** The day all five start criteria held (开工). */
   started_on?: string | null
   ledger_households?: number | null

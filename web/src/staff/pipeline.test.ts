@@ -420,3 +420,56 @@ describe('project list filters', () => {
     wrapper.unmount()
   })
 })
+
+describe('annual plan adjustment (年度计划调整)', () => {
+  it('shows original and current totals and sends the swap with who approved it', async () => {
+    signInStaff('city')
+    const year = new Date().getFullYear()
+    const totals = { communities: 2, buildings: 4, households: 500, floor_area_m2: 3600, investment_yuan: 5000000 }
+    let adjusted = false
+    const { calls } = mockFetch({
+      ...district,
+      'GET /api/v1/communities?district_id=1': json(200, { items: [] }),
+      [`GET /api/v1/districts/1/annual-plan/${year}`]: () =>
+        json(200, {
+          district_id: 1,
+          year,
+          original: totals,
+          current: adjusted ? { ...totals, households: 560 } : totals,
+          open_until: `${year}-03-31`,
+          adjustments: adjusted
+            ? [{ id: 1, district_id: 1, year, withdrawn: [11], added: [13], reason: '居民意见不一致', approved_by: '驿城区人民政府', approval_ref: '', by: 'chief', created_at: '2026-03-02T02:00:00Z', totals: { original: totals, before: totals, after: totals } }]
+            : [],
+        }),
+      [`GET /api/v1/projects?year=${year}&district_id=1`]: json(200, {
+        items: [
+          project({ id: 11, community_name: '乙小区', registered_at: '2026-01-05T00:00:00Z', plan_status: 'planned' }),
+          project({ id: 13, community_name: '丁小区', registered_at: '2026-01-05T00:00:00Z', plan_status: 'reserve' }),
+        ],
+      }),
+      'POST /api/v1/districts/1/adjustments': () => {
+        adjusted = true
+        return json(201, { id: 1 })
+      },
+    })
+    const { wrapper } = await mountStaff('/registry/districts/1')
+    await flushPromises()
+    const plan = wrapper.get('[data-testid=annual-plan]')
+    expect(plan.get('[data-testid=annual-totals]').text()).toContain('500')
+    await plan.get('[data-testid=annual-form]').trigger('submit')
+    expect(plan.get('[data-testid=annual-error]').text()).toBe('请至少选择一个撤出或换入的项目')
+    const selects = plan.findAllComponents({ name: 'ElSelect' })
+    selects[1]!.vm.$emit('update:modelValue', [11])
+    selects[2]!.vm.$emit('update:modelValue', [13])
+    await plan.get('input[data-testid=annual-reason], [data-testid=annual-reason] input').setValue('居民意见不一致')
+    await plan.get('[data-testid=annual-form]').trigger('submit')
+    expect(plan.get('[data-testid=annual-error]').text()).toBe('请填写调整原因和批准单位')
+    await plan.get('input[data-testid=annual-approved-by], [data-testid=annual-approved-by] input').setValue('驿城区人民政府')
+    await plan.get('[data-testid=annual-form]').trigger('submit')
+    await flushPromises()
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ year, withdraw: [11], add: [13], reason: '居民意见不一致', approved_by: '驿城区人民政府' })
+    expect(wrapper.get('[data-testid=annual-adjustment]').text()).toContain('撤出：乙小区')
+    expect(wrapper.get('[data-testid=annual-adjustment]').text()).toContain('换入：丁小区')
+    wrapper.unmount()
+  })
+})

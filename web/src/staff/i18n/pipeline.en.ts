@@ -4,6 +4,33 @@ import type { PipelineMessages } from './pipeline.zh-CN'
 
 const pipelineEn: PipelineMessages = {
   pipeline: {
+    annual: {
+      title: 'Annual plan adjustment',
+      hint: 'Until 31 March the annual plan can be adjusted (reserve communities swapped in, ones that cannot go ahead withdrawn); communities, buildings, households, floor area and investment may not fall below the original plan. Reserve projects are registered in the ledger with “reserve project” ticked.',
+      year: 'Year',
+      original: 'Original plan',
+      current: 'Current plan',
+      communities: 'Communities',
+      buildings: 'Buildings',
+      households: 'Households',
+      area: 'Floor area (m²)',
+      investment: 'Investment (yuan)',
+      openUntil: 'Open until {date}',
+      withdraw: 'Projects to withdraw',
+      add: 'Reserve projects to add',
+      reason: 'Reason',
+      approvedBy: 'Approved by',
+      approvalRef: 'Approval reference (optional)',
+      submit: 'Adjust the plan',
+      done: 'The annual plan has been adjusted',
+      none: 'No adjustments yet.',
+      history: 'Adjustments',
+      entry: '{time} · entered by {by} · approved by {approvedBy}',
+      withdrawn: 'Withdrawn: {names}',
+      added: 'Added: {names}',
+      nothing: 'Choose at least one project to withdraw or to add',
+      missing: 'Give the reason and who approved it',
+    },
     tabs: {
       ledger: 'Ledger',
       criteria: 'Start criteria',
@@ -18,6 +45,7 @@ const pipelineEn: PipelineMessages = {
     },
     startedOn: 'Started {date}',
     ledger: {
+      reserve: 'Reserve project (not in the annual plan; to be swapped in by an adjustment)',
       title: 'Ledger registration',
       intro: 'A project registered in the ledger counts in the targets and the monthly report. The entry can be corrected later; every change is in the audit log.',
       registeredAt: 'Registered ({time})',

@@ -2,6 +2,33 @@
 // Merged into zh-CN.ts under `pipeline`; pipeline.en.ts has the same keys.
 const pipelineZh = {
   pipeline: {
+    annual: {
+      title: '年度计划调整',
+      hint: '3月31日前可以调整年度计划（换入备选小区、撤出无法实施的小区），调整后的小区数、楼栋数、户数、建筑面积、投资额都不得低于原计划。备选项目在台账登记时勾选“备选项目”。',
+      year: '年度',
+      original: '原计划',
+      current: '现计划',
+      communities: '小区数',
+      buildings: '楼栋数',
+      households: '户数',
+      area: '建筑面积（平方米）',
+      investment: '投资额（元）',
+      openUntil: '可调整至 {date}',
+      withdraw: '撤出的项目',
+      add: '换入的备选项目',
+      reason: '调整原因',
+      approvedBy: '批准单位',
+      approvalRef: '批准文号（可不填）',
+      submit: '提交调整',
+      done: '年度计划已调整',
+      none: '还没有调整过。',
+      history: '调整记录',
+      entry: '{time} · {by} 录入 · {approvedBy} 批准',
+      withdrawn: '撤出：{names}',
+      added: '换入：{names}',
+      nothing: '请至少选择一个撤出或换入的项目',
+      missing: '请填写调整原因和批准单位',
+    },
     tabs: {
       ledger: '台账',
       criteria: '开工认定',
@@ -16,6 +43,7 @@ const pipelineZh = {
     },
     startedOn: '已开工 {date}',
     ledger: {
+      reserve: '备选项目（不计入年度计划，用于调整时换入）',
       title: '台账登记',
       intro: '项目登记进入台账后计入任务统计和月报。登记后仍可修改，每次修改都记入操作记录。',
       registeredAt: '已登记（登记时间 {time}）',

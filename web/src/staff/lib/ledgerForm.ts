@@ -18,6 +18,8 @@ export interface LedgerForm {
   construction_unit: string
   supervision_unit: string
   built_year_reason: string
+  /** First registration only: outside the annual plan, to be swapped in. */
+  reserve: boolean
 }
 
 function fundingRecord(lines: FundingLine[] | null | undefined): Record<string, number | null> {
@@ -41,6 +43,7 @@ export function ledgerForm(p: Project | null): LedgerForm {
     construction_unit: p?.construction_unit ?? '',
     supervision_unit: p?.supervision_unit ?? '',
     built_year_reason: p?.built_year_reason ?? '',
+    reserve: false,
   }
 }
 
@@ -77,5 +80,6 @@ export function ledgerInput(f: LedgerForm): LedgerInput {
   const optional = ['responsible_phone', 'design_unit', 'construction_unit', 'supervision_unit'] as const
   for (const k of optional) if (f[k].trim()) input[k] = f[k].trim()
   if (f.built_year_reason.trim()) input.built_year_reason = f.built_year_reason.trim()
+  if (f.reserve) input.reserve = true
   return input
 }
