@@ -46,7 +46,7 @@ func (s *Service) RecordVisit(ctx context.Context, by *auth.Staff, projectID int
 	if err != nil {
 		return nil, err
 	}
-	if day.After(s.now().Add(24 * time.Hour)) {
+	if day.After(valid.Today(s.now())) {
 		return nil, problem.Field("visited_on", "lies in the future; record a visit once it has taken place")
 	}
 	if err := valid.OneOf("method", in.Method, codes(VisitMethods)...); err != nil {

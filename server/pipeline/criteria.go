@@ -143,7 +143,7 @@ func (s *Service) StartCriteria(ctx context.Context, by *auth.Staff, id int64) (
 // markStarted keeps the day the project started: the latest confirmation
 // date, or today when consent was the last to be reached.
 func (s *Service) markStarted(ctx context.Context, id int64, conf map[int]Confirmation) (time.Time, error) {
-	today := store.Now().Truncate(24 * time.Hour)
+	today := valid.Today(store.Now())
 	day := time.Time{}
 	for _, c := range conf {
 		if c.ConfirmedOn.After(day) {
@@ -157,7 +157,7 @@ func (s *Service) markStarted(ctx context.Context, id int64, conf map[int]Confir
 	}
 	consentDay := today
 	if len(closed) > 0 {
-		consentDay = closed[0].Truncate(24 * time.Hour)
+		consentDay = valid.Today(closed[0])
 	}
 	if consentDay.After(day) {
 		day = consentDay
@@ -184,7 +184,7 @@ func (s *Service) Confirm(ctx context.Context, by *auth.Staff, id int64, n int, 
 	if err != nil {
 		return nil, err
 	}
-	if day.After(store.Now()) {
+	if day.After(valid.Today(store.Now())) {
 		return nil, problem.Field("confirmed_on", "lies in the future; confirm a criterion once it holds")
 	}
 	person, err := valid.Text("person", in.Person, true, 100)

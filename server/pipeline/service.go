@@ -168,7 +168,7 @@ func (s *Service) RecordAcceptance(ctx context.Context, by *auth.Staff, id int64
 	if err != nil {
 		return nil, err
 	}
-	if day.After(store.Now().Add(24 * time.Hour)) {
+	if day.After(valid.Today(store.Now())) {
 		return nil, problem.Field("inspected_on", "lies in the future; record an inspection once it has taken place")
 	}
 	note, err := valid.Text("note", in.Note, !in.Passed, 1000)

@@ -71,7 +71,7 @@ type Progress struct {
 // asOfDay reads an as-of date, today (UTC) when empty.
 func (s *Service) asOfDay(raw string) (time.Time, error) {
 	if raw == "" {
-		return s.now().Truncate(24 * time.Hour), nil
+		return valid.Today(s.now()), nil
 	}
 	return valid.Date("as_of", raw)
 }

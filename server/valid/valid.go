@@ -81,3 +81,14 @@ func Date(field, v string) (time.Time, error) {
 	}
 	return d, nil
 }
+
+// china is the time zone calendar days are counted in (UTC+8, no summer time).
+var china = time.FixedZone("CST", 8*3600)
+
+// Today is today's date in China (midnight UTC of that calendar day), the day
+// a person entering a date means by "today", even at 07:00 when it is still
+// yesterday in UTC.
+func Today(now time.Time) time.Time {
+	c := now.In(china)
+	return time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, time.UTC)
+}

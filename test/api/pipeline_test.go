@@ -65,7 +65,7 @@ func TestStartCriteriaAndRectifications(t *testing.T) {
 		if len(list) != 5 || got.get("started") != false || list[0].(map[string]any)["computed"] != true || list[0].(map[string]any)["met"] != false {
 			t.Fatalf("criteria: %s", got.body)
 		}
-		today := time.Now().UTC().Format(time.DateOnly)
+		today := time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly) // the day in China, as people enter it
 		pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 		e.putEvidence(es.projectID, 1, pdf, "confirmed_on", today, "person", "李").wantError(400, "invalid_field")
 		e.putEvidence(es.projectID, 6, pdf, "confirmed_on", today, "person", "李").wantError(400, "invalid_field")
