@@ -32,4 +32,8 @@ export function journey(pages, shot, timeout) {
 export function recordConsole(log, page, who) {
   page.on('console', (m) => log.push(`[${who}] ${m.type()}: ${m.text()}`))
   page.on('pageerror', (e) => log.push(`[${who}] pageerror: ${e.message}`))
+  // The console says only "404"; name the request that failed.
+  page.on('response', (r) => {
+    if (r.status() >= 400) log.push(`[${who}] ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`)
+  })
 }

@@ -108,13 +108,8 @@ after(async () => {
   await server?.stop()
 })
 
-/** The page's console, and which requests failed (the console says only "404"). */
-function recordConsole(page, who) {
-  record(consoleLog, page, who)
-  page.on('response', (r) => {
-    if (r.status() >= 400) consoleLog.push(`[${who}] ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`)
-  })
-}
+/** The page's console and the requests that failed (lib/journey.js). */
+const recordConsole = (page, who) => record(consoleLog, page, who)
 
 /** Date parts of an instant in Beijing. */
 function beijingParts(date) {

@@ -154,13 +154,8 @@ after(async () => {
   await server?.stop()
 })
 
-/** The page's console, and which requests failed. */
-function recordConsole(page, who) {
-  record(consoleLog, page, who)
-  page.on('response', (r) => {
-    if (r.status() >= 400) consoleLog.push(`[${who}] ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`)
-  })
-}
+/** The page's console and the requests that failed (lib/journey.js). */
+const recordConsole = (page, who) => record(consoleLog, page, who)
 
 /** Waits until the first <img> matching `selector` has loaded; returns its natural size. */
 async function loadedImage(page, selector) {
