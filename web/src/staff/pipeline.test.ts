@@ -436,7 +436,7 @@ describe('annual plan adjustment (年度计划调整)', () => {
           year,
           original: totals,
           current: adjusted ? { ...totals, households: 560 } : totals,
-          open_until: `${year}-03-31`,
+          open_until: `${year + 1}-03-31`, // still open whatever day the test runs
           adjustments: adjusted
             ? [{ id: 1, district_id: 1, year, withdrawn: [11], added: [13], reason: '居民意见不一致', approved_by: '驿城区人民政府', approval_ref: '', by: 'chief', created_at: '2026-03-02T02:00:00Z', totals: { original: totals, before: totals, after: totals } }]
             : [],
@@ -470,6 +470,23 @@ describe('annual plan adjustment (年度计划调整)', () => {
     expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ year, withdraw: [11], add: [13], reason: '居民意见不一致', approved_by: '驿城区人民政府' })
     expect(wrapper.get('[data-testid=annual-adjustment]').text()).toContain('撤出：乙小区')
     expect(wrapper.get('[data-testid=annual-adjustment]').text()).toContain('换入：丁小区')
+    wrapper.unmount()
+  })
+
+  it('offers no form once 31 March has passed', async () => {
+    signInStaff('city')
+    const year = new Date().getFullYear()
+    const totals = { communities: 1, buildings: 1, households: 10, floor_area_m2: 1, investment_yuan: 1 }
+    mockFetch({
+      ...district,
+      'GET /api/v1/communities?district_id=1': json(200, { items: [] }),
+      [`GET /api/v1/districts/1/annual-plan/${year}`]: json(200, { district_id: 1, year, original: totals, current: totals, open_until: '2000-03-31', adjustments: [] }),
+      [`GET /api/v1/projects?year=${year}&district_id=1`]: json(200, { items: [] }),
+    })
+    const { wrapper } = await mountStaff('/registry/districts/1')
+    await flushPromises()
+    expect(wrapper.get('[data-testid=annual-closed]').text()).toContain('2000-03-31')
+    expect(wrapper.find('[data-testid=annual-form]').exists()).toBe(false)
     wrapper.unmount()
   })
 })

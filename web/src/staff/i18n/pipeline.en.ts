@@ -5,6 +5,7 @@ import type { PipelineMessages } from './pipeline.zh-CN'
 const pipelineEn: PipelineMessages = {
   pipeline: {
     annual: {
+      closed: 'This plan could be adjusted until {date}; it can no longer change.',
       title: 'Annual plan adjustment',
       hint: 'Until 31 March the annual plan can be adjusted (reserve communities swapped in, ones that cannot go ahead withdrawn); communities, buildings, households, floor area and investment may not fall below the original plan. Reserve projects are registered in the ledger with “reserve project” ticked.',
       year: 'Year',
