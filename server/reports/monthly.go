@@ -13,6 +13,7 @@ import (
 	"anju/server/pipeline"
 	"anju/server/problem"
 	"anju/server/projects"
+	"anju/server/valid"
 )
 
 // SummaryHeader and ProjectHeader are the columns of the monthly report's two
@@ -84,7 +85,7 @@ func (s *Service) parseMonth(raw string) (time.Time, error) {
 	if err != nil || m.Year() < 2000 || m.Year() > 2100 {
 		return m, problem.Field("month", "must be a month written YYYY-MM, such as 2026-11 (got %q)", raw)
 	}
-	if m.After(s.now()) {
+	if m.After(valid.Today(s.now())) { // the month as it is in China, not in UTC
 		return m, problem.Field("month", "%s has not begun yet; the report is built as of a month's last day", raw)
 	}
 	return m, nil

@@ -68,7 +68,7 @@ type Progress struct {
 	Figures
 }
 
-// asOfDay reads an as-of date, today (UTC) when empty.
+// asOfDay reads an as-of date, today in China when empty.
 func (s *Service) asOfDay(raw string) (time.Time, error) {
 	if raw == "" {
 		return valid.Today(s.now()), nil

@@ -200,3 +200,15 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 		t.Fatal("readyz")
 	}
 }
+
+// TestSecurityHeaders: no framing of the app, but the console may show a PDF
+// it fetched (a blob: URL) in a frame, e.g. the evidence of a start criterion.
+func TestSecurityHeaders(t *testing.T) {
+	e := newEnv(t, "sqlite", nil)
+	csp := e.do("GET", "/healthz", "", nil).want(200).header.Get("Content-Security-Policy")
+	for _, want := range []string{"frame-ancestors 'none'", "frame-src 'self' blob:", "object-src 'none'", "script-src 'self'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+}
