@@ -59,6 +59,7 @@ var kindStatus = map[problem.Kind]int{
 	problem.KindUnprocessable: http.StatusUnprocessableEntity,
 	problem.KindTooMany:       http.StatusTooManyRequests,
 	problem.KindTooLarge:      http.StatusRequestEntityTooLarge,
+	problem.KindUnavailable:   http.StatusServiceUnavailable,
 }
 
 var statusCode = map[int]string{
@@ -82,7 +83,7 @@ func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		status, body := classify(err)
-		if status >= 500 {
+		if _, known := problem.As(err); status >= 500 && !known {
 			reqID := c.Response().Header().Get(echo.HeaderXRequestID)
 			log.Error("request failed", "err", err, "method", c.Request().Method,
 				"path", c.Request().URL.Path, "request_id", reqID)

@@ -23,6 +23,7 @@ const (
 	KindUnprocessable                 // well-formed but cannot be applied (422)
 	KindTooMany                       // slow down (429)
 	KindTooLarge                      // the body or file is too large (413)
+	KindUnavailable                   // the server or a dependency cannot serve now; retry later (503)
 )
 
 // Error is a problem to report to the client.
@@ -101,6 +102,14 @@ func TooMany(code string, retry time.Duration, format string, args ...any) *Erro
 // TooLarge reports an upload over its limit.
 func TooLarge(code, format string, args ...any) *Error {
 	return newf(KindTooLarge, code, format, args...)
+}
+
+// Unavailable reports that the request cannot be served now (the server is
+// busy, the database is unreachable); retry tells the client when to come back.
+func Unavailable(code string, retry time.Duration, format string, args ...any) *Error {
+	e := newf(KindUnavailable, code, format, args...)
+	e.RetryAfter = retry
+	return e
 }
 
 // As extracts a *Error from err.
