@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
-	"github.com/skip2/go-qrcode"
 
 	"anju/server/auth"
 	"anju/server/httpx"
@@ -343,7 +342,7 @@ func qrSize(c echo.Context) (int, error) {
 }
 
 func servePNG(c echo.Context, link string, size int) error {
-	png, err := qrcode.Encode(link, qrcode.Medium, size)
+	png, err := QRPNG(link, size)
 	if err != nil {
 		return err
 	}
