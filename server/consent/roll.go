@@ -10,6 +10,7 @@ import (
 
 	"anju/server/auth"
 	"anju/server/registry"
+	"anju/server/spreadsheet"
 )
 
 // rollLine is one household of the archived consent roll.
@@ -67,7 +68,7 @@ func (s *Service) RollXLSX(ctx context.Context, by *auth.Staff, projectID int64)
 	}
 	title := fmt.Sprintf("%s · %d · 方案第%d版 · 导出于 %s", prj.CommunityName, prj.Year, plan.Version,
 		s.now().In(beijing).Format("2006-01-02 15:04"))
-	if err := f.SetCellStr(sheet, "A1", title); err != nil {
+	if err := f.SetCellStr(sheet, "A1", spreadsheet.Text(title)); err != nil {
 		return nil, "", err
 	}
 	header := make([]any, len(RollHeader))
@@ -96,6 +97,7 @@ func (s *Service) RollXLSX(ctx context.Context, by *auth.Staff, projectID int64)
 			row[11] = deref(l.RecordedBy)
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+3)
+		row = spreadsheet.Row(row)
 		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
 			return nil, "", err
 		}

@@ -13,6 +13,7 @@ import (
 	"anju/server/pipeline"
 	"anju/server/problem"
 	"anju/server/projects"
+	"anju/server/spreadsheet"
 	"anju/server/valid"
 )
 
@@ -245,7 +246,7 @@ func newSheets(f *excelize.File, title string) (*sheets, error) {
 
 // start writes the title and the header row of a sheet.
 func (w *sheets) start(sheet string, header []string) error {
-	if err := w.f.SetCellStr(sheet, "A1", w.title); err != nil {
+	if err := w.f.SetCellStr(sheet, "A1", spreadsheet.Text(w.title)); err != nil {
 		return err
 	}
 	row := make([]any, len(header))
@@ -265,6 +266,7 @@ func (w *sheets) start(sheet string, header []string) error {
 // put writes one row from column A; cells named in percent or date get that format.
 func (w *sheets) put(sheet string, row int, values []any, percentCols, dateCols []int) error {
 	cell, _ := excelize.CoordinatesToCellName(1, row)
+	values = spreadsheet.Row(values)
 	if err := w.f.SetSheetRow(sheet, cell, &values); err != nil {
 		return err
 	}
