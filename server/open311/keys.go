@@ -65,7 +65,7 @@ func (k *Keys) Issue(ctx context.Context, by *auth.Staff, in NewKey) (*IssuedKey
 	if err != nil {
 		return nil, err
 	}
-	tok, err := random.Token()
+	tok, err := random.Secret()
 	if err != nil {
 		return nil, err
 	}

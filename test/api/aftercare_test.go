@@ -225,6 +225,9 @@ func TestOpen311(t *testing.T) {
 		district := e.createStaff("district-hotline", "district", es.districtID, 0)
 		key := e.do("POST", "/api/v1/api-keys", district, map[string]any{"name": "12345热线"}).want(201)
 		secret := key.str("key")
+		if len(secret) != len("anju_")+52 { // 256 random bits in base32, as docs/DECISIONS.md says
+			t.Fatalf("API key %q is not 256 bits", secret)
+		}
 		committee := e.createStaff("committee-hotline", "committee", es.districtID, es.communityID)
 		e.do("POST", "/api/v1/api-keys", committee, map[string]any{"name": "x"}).want(403)
 
