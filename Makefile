@@ -13,21 +13,25 @@ export TEST_DATABASE_URL
 .PHONY: run build web web-deps server test test-go test-web test-browser load bench clean
 
 run: build
+	@echo "==> starting Anju with the demo data (Ctrl-C stops it)"
 	./$(BIN) serve --demo
 
 build: web server
 
 # npm ci only when package-lock.json changed since the last install.
 web/node_modules/.package-lock.json: web/package-lock.json
+	@echo "==> installing the web app's packages (npm ci; about a minute the first time)"
 	cd web && $(NPM) ci --no-audit --no-fund
 	@touch $@
 
 web-deps: web/node_modules/.package-lock.json
 
 web: web-deps
+	@echo "==> type-checking and building the web app (about a minute)"
 	cd web && $(NPM) run build
 
 server:
+	@echo "==> building the server (the first time Go downloads and compiles its modules: 2-3 minutes)"
 	$(GO) build -trimpath -o $(BIN) ./server
 
 test: test-go test-web test-browser
