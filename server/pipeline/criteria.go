@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -238,12 +237,9 @@ func (s *Service) Evidence(ctx context.Context, by *auth.Staff, id int64, n int)
 	return s.files.Open(ctx, cs[0].EvidenceFileID)
 }
 
+// criterionNumber reads n, bounded before it reaches the INTEGER column.
 func criterionNumber(c echo.Context) (int, error) {
-	n, err := strconv.Atoi(c.Param("n"))
-	if err != nil {
-		return 0, problem.Field("n", "must be a criterion number from 2 to 5 (got %q)", c.Param("n"))
-	}
-	return n, nil
+	return httpx.Int(c, "n", 2, 5)
 }
 
 func (h *Handlers) criteria(c echo.Context) error {
