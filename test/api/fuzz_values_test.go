@@ -93,6 +93,10 @@ var hostileBodies = []string{
 var hostileFiles = [][]byte{
 	{}, {0}, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x7f\xff\xff\xff\x7f\xff\xff\xff\x08\x06\x00\x00\x00"),
 	[]byte("GIF89a"), []byte("%PDF-1.4\n%\xff\xff\n"), bytes.Repeat([]byte{0xff, 0xd8, 0xff}, 1000), []byte("<svg/onload=alert(1)>"),
+	// spreadsheets for the household import: NUL, bad bytes, numbers beyond the columns, formulas
+	[]byte("房号,楼层,面积,户主\n9\x0001,3,60,王\x00\n"), []byte("房号,楼层,面积\n\xff\xfe,3,60\n"),
+	[]byte("房号,楼层,面积\n901,2147483648,1e400\n902,-9223372036854775809,60\n"),
+	[]byte("room,floor,area,owner_name\n=1+1,3,60,@SUM(A1)\n"),
 }
 
 func pick[T any](r *rand.Rand, list []T) T { return list[r.IntN(len(list))] }
