@@ -10,7 +10,7 @@ BIN       := bin/anju
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: run build web web-deps server test test-go test-web test-browser load bench clean
+.PHONY: run build web web-deps server test test-go test-web test-browser load bench fuzz clean
 
 run: build
 	@echo "==> starting Anju with the demo data (Ctrl-C stops it)"
@@ -58,6 +58,13 @@ load:
 # households) in PostgreSQL at TEST_DATABASE_URL (see README, "Load").
 bench:
 	$(GO) test -tags bench -count=1 -run TestDashboardLoad -v -timeout 20m ./test/bench/
+
+# The fuzzer of test/api/fuzz_test.go at length: 100,000 hostile requests over
+# every route on PostgreSQL (FUZZ_DB=sqlite for SQLite); ANJU_FUZZ_SEED replays a run.
+ANJU_FUZZ_REQUESTS ?= 100000
+FUZZ_DB ?= postgres
+fuzz:
+	ANJU_FUZZ_REQUESTS=$(ANJU_FUZZ_REQUESTS) $(GO) test -count=1 -timeout 3h -run 'TestFuzzEveryRoute/$(FUZZ_DB)' -v ./test/api/
 
 clean:
 	rm -rf bin data

@@ -102,15 +102,16 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = httpx.ErrorHandler(log)
+	e.HTTPErrorHandler = httpx.ErrorHandler(log, open311.Errors)
 	ipx, err := ipExtractor(cfg.TrustedProxies)
 	if err != nil {
 		return nil, err
 	}
 	e.IPExtractor = ipx
 	metrics := newMetrics()
-	e.Use(middleware.RequestID(), recoverer(log), metrics.middleware, requestLog(log),
-		securityHeaders())
+	// observe calls the error handler itself, so it logs and counts the status
+	// the client got; the recoverer sits inside it so a panic is counted as a 500.
+	e.Use(middleware.RequestID(), securityHeaders(), observe(log, metrics), recoverer(log), httpx.CleanInput)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", func(c echo.Context) error { return ready(c, db) })
@@ -144,6 +145,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 		Summary: "This document", Handler: func(c echo.Context) error { return c.JSON(http.StatusOK, doc) }})
 	routes := append(router.Routes(), geoRouter.Routes()...)
 	doc = openapi.Document(routes, "Anju API", Version)
+	metrics.setRoutes(routes)
 	webui.Register(e)
 
 	background, stop := context.WithCancel(context.Background())
@@ -234,21 +236,6 @@ func recoverer(log *slog.Logger) echo.MiddlewareFunc {
 			log.Error("panic", "err", err, "path", c.Request().URL.Path, "stack", string(stack))
 			return err
 		}})
-}
-
-func requestLog(log *slog.Logger) echo.MiddlewareFunc {
-	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
-		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			level := slog.LevelDebug
-			if v.Status >= 400 {
-				level = slog.LevelInfo
-			}
-			log.Log(c.Request().Context(), level, "request", "method", v.Method, "path", v.URIPath, "status", v.Status,
-				"latency_ms", v.Latency.Milliseconds(), "request_id", v.RequestID, "ip", v.RemoteIP)
-			return nil
-		},
-	})
 }
 
 func securityHeaders() echo.MiddlewareFunc {

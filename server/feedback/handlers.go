@@ -2,14 +2,12 @@ package feedback
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"anju/server/auth"
 	"anju/server/files"
 	"anju/server/httpx"
-	"anju/server/problem"
 )
 
 // maxUpload is the largest multipart body: nine photos and the text.
@@ -448,13 +446,9 @@ func (h *Handlers) districts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	year := 0
-	if v := c.QueryParam("year"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return problem.Field("year", "must be a year such as 2026 (got %q)", v)
-		}
-		year = n
+	year, err := httpx.QueryInt(c, "year", 2000, 2100, 0)
+	if err != nil {
+		return err
 	}
 	out, err := h.svc.Districts(c.Request().Context(), s, year)
 	if err != nil {

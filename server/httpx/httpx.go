@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
-	"math"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -18,7 +16,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"anju/server/problem"
-	"anju/server/store"
 )
 
 // MaxBody is the largest request body accepted, 1 MiB.
@@ -49,98 +46,6 @@ func Items[T any](items []T) List[T] {
 	return List[T]{Items: items}
 }
 
-var kindStatus = map[problem.Kind]int{
-	problem.KindInvalid:       http.StatusBadRequest,
-	problem.KindUnauthorized:  http.StatusUnauthorized,
-	problem.KindForbidden:     http.StatusForbidden,
-	problem.KindNotFound:      http.StatusNotFound,
-	problem.KindConflict:      http.StatusConflict,
-	problem.KindGone:          http.StatusGone,
-	problem.KindUnprocessable: http.StatusUnprocessableEntity,
-	problem.KindTooMany:       http.StatusTooManyRequests,
-	problem.KindTooLarge:      http.StatusRequestEntityTooLarge,
-	problem.KindUnavailable:   http.StatusServiceUnavailable,
-}
-
-var statusCode = map[int]string{
-	http.StatusBadRequest:            "bad_request",
-	http.StatusUnauthorized:          "unauthorized",
-	http.StatusForbidden:             "forbidden",
-	http.StatusNotFound:              "not_found",
-	http.StatusMethodNotAllowed:      "method_not_allowed",
-	http.StatusRequestEntityTooLarge: "body_too_large",
-	http.StatusUnsupportedMediaType:  "unsupported_media_type",
-	http.StatusTooManyRequests:       "rate_limited",
-	http.StatusServiceUnavailable:    "unavailable",
-}
-
-// ErrorHandler answers every error in the JSON envelope. Problems keep their
-// code and message; Echo's own errors get a generic code; anything else is a 500
-// that is logged with the request id and tells the client nothing internal.
-func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
-	return func(err error, c echo.Context) {
-		if c.Response().Committed {
-			return
-		}
-		status, body := classify(err)
-		if _, known := problem.As(err); status >= 500 && !known {
-			reqID := c.Response().Header().Get(echo.HeaderXRequestID)
-			log.Error("request failed", "err", err, "method", c.Request().Method,
-				"path", c.Request().URL.Path, "request_id", reqID)
-			body.Error.Message = "Something went wrong on our side. Please try again; if it keeps happening, quote request id " + reqID + "."
-		}
-		if p, ok := problem.As(err); ok && p.RetryAfter > 0 {
-			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(p.RetryAfter.Seconds()))))
-		}
-		var werr error
-		if c.Request().Method == http.MethodHead {
-			werr = c.NoContent(status)
-		} else {
-			werr = c.JSON(status, body)
-		}
-		if werr != nil {
-			log.Warn("writing error response", "err", werr)
-		}
-	}
-}
-
-func classify(err error) (int, ErrorBody) {
-	if p, ok := problem.As(err); ok {
-		status := kindStatus[p.Kind]
-		if status == 0 {
-			status = http.StatusBadRequest
-		}
-		return status, ErrorBody{ErrorDetail{Code: p.Code, Message: p.Message, Details: p.Details}}
-	}
-	var he *echo.HTTPError
-	if errors.As(err, &he) {
-		code := statusCode[he.Code]
-		if code == "" {
-			code = "error"
-		}
-		msg := http.StatusText(he.Code)
-		switch he.Code {
-		case http.StatusNotFound:
-			msg = "There is no such address in the Anju API; see /api/v1/openapi.json for the routes."
-		case http.StatusMethodNotAllowed:
-			msg = "This address does not accept that method; see /api/v1/openapi.json."
-		case http.StatusRequestEntityTooLarge:
-			msg = "The request body is larger than 1 MiB; send less data (signatures are at most 512 KiB)."
-		case http.StatusTooManyRequests:
-			msg = "Too many requests from this address; wait a minute and try again."
-		default:
-			if s, ok := he.Message.(string); ok && he.Code < 500 {
-				msg = s
-			}
-		}
-		return he.Code, ErrorBody{ErrorDetail{Code: code, Message: msg}}
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		return http.StatusNotFound, ErrorBody{ErrorDetail{Code: "not_found", Message: "Nothing with that id exists, or you may not see it."}}
-	}
-	return http.StatusInternalServerError, ErrorBody{ErrorDetail{Code: "internal", Message: ""}}
-}
-
 // Bind decodes the JSON body strictly into dst: at most 1 MiB, no unknown fields,
 // one JSON value. Its errors name the field and the problem.
 func Bind(c echo.Context, dst any) error {
@@ -151,6 +56,9 @@ func Bind(c echo.Context, dst any) error {
 	raw, err := io.ReadAll(http.MaxBytesReader(c.Response(), req.Body, MaxBody))
 	if err != nil {
 		return decodeProblem(err)
+	}
+	if err := checkJSON(raw); err != nil {
+		return err
 	}
 	if trimmed := bytes.TrimSpace(raw); len(trimmed) > 0 && trimmed[0] != '{' {
 		return problem.Invalid("malformed_json", "The body must be a JSON object, {…}.")
@@ -236,6 +144,27 @@ func QueryID(c echo.Context, name string) (int64, error) {
 	return id, nil
 }
 
+// BindForm decodes a form body (urlencoded or multipart) of at most MaxBody
+// into dst (form tags), refusing text that is not clean.
+func BindForm(c echo.Context, dst any) error {
+	req := c.Request()
+	req.Body = http.MaxBytesReader(c.Response(), req.Body, MaxBody)
+	if err := (&echo.DefaultBinder{}).BindBody(c, dst); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+		}
+		return problem.Invalid("malformed_form", "The form could not be read; send application/x-www-form-urlencoded fields.")
+	}
+	if err := checkValues("form field", req.Form); err != nil {
+		return err
+	}
+	if req.MultipartForm != nil {
+		return checkForm(req.MultipartForm)
+	}
+	return nil
+}
+
 // Created answers 201 with the resource.
 func Created(c echo.Context, v any) error { return c.JSON(http.StatusCreated, v) }
 
@@ -262,6 +191,9 @@ func FormFile(c echo.Context, name string, max int64) (*Upload, error) {
 			return nil, problem.TooLarge("file_too_large", "The upload is larger than %d MiB.", max>>20)
 		}
 		return nil, problem.Invalid("malformed_form", "The multipart form could not be read: send the file in the field %q.", name)
+	}
+	if err := checkForm(req.MultipartForm); err != nil {
+		return nil, err
 	}
 	f, hdr, err := req.FormFile(name)
 	if err != nil {
@@ -294,6 +226,9 @@ func MultipartForm(c echo.Context, max int64) (*multipart.Form, error) {
 			return nil, problem.TooLarge("upload_too_large", "The upload is larger than %d MiB altogether; send fewer or smaller photos.", max>>20)
 		}
 		return nil, problem.Invalid("malformed_form", "The multipart form could not be read; send it again.")
+	}
+	if err := checkForm(req.MultipartForm); err != nil {
+		return nil, err
 	}
 	return req.MultipartForm, nil
 }
@@ -331,6 +266,3 @@ func FormFiles(form *multipart.Form, name string, maxEach int64, maxCount int) (
 	}
 	return out, nil
 }
-
-// Classify maps an error to its status and envelope, as the central handler does.
-func Classify(err error) (int, ErrorBody) { return classify(err) }

@@ -81,19 +81,18 @@ func NewHandlers(keys *Keys, fb *feedback.Service) *Handlers {
 
 // Routes registers GeoReport v2 on r (mounted at /open311/v2).
 func (h *Handlers) Routes(r *httpx.Router) {
-	geo := func(fn echo.HandlerFunc) echo.HandlerFunc { return geoErrors(fn) }
 	r.Add(
 		httpx.Route{Method: http.MethodGet, Path: "/services.json", Access: httpx.Public, Tag: "open311",
-			Summary: "GeoReport v2: complaint categories as services", Response: []Service{}, Handler: geo(h.services)},
+			Summary: "GeoReport v2: complaint categories as services", Response: []Service{}, Handler: h.services},
 		httpx.Route{Method: http.MethodGet, Path: "/requests.json", Access: httpx.Public, Tag: "open311",
-			Summary: "GeoReport v2: complaints without personal data", Response: []Request{}, Handler: geo(h.requests),
+			Summary: "GeoReport v2: complaints without personal data", Response: []Request{}, Handler: h.requests,
 			Params: map[string]string{"service_request_id": "ids, comma-separated", "service_code": "a category",
 				"status": "open or closed", "start_date": "RFC 3339", "end_date": "RFC 3339"}},
 		httpx.Route{Method: http.MethodGet, Path: "/requests/:id", Access: httpx.Public, Tag: "open311",
-			Summary: "GeoReport v2: one complaint (path ends in .json)", Response: []Request{}, Handler: geo(h.request)},
+			Summary: "GeoReport v2: one complaint (path ends in .json)", Response: []Request{}, Handler: h.request},
 		httpx.Route{Method: http.MethodPost, Path: "/requests.json", Access: httpx.Public, Tag: "open311",
 			Summary: "GeoReport v2: file a complaint (api_key required)", Request: NewRequest{}, Response: []Created{},
-			Status: http.StatusCreated, Handler: geo(h.create)},
+			Status: http.StatusCreated, Handler: h.create},
 	)
 }
 
@@ -110,17 +109,12 @@ func (h *Handlers) KeyRoutes(r *httpx.Router) {
 	)
 }
 
-// geoErrors answers problems in GeoReport's shape: [{"code","description"}].
-func geoErrors(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		err := next(c)
-		if _, ok := problem.As(err); !ok {
-			return err
-		}
-		status, body := httpx.Classify(err)
-		return c.JSON(status, []Error{{Code: status, Description: body.Error.Message}})
-	}
-}
+// Errors gives every error under /open311/ GeoReport's shape,
+// [{"code", "description"}]; the central error handler applies it, so bad
+// input, outages and internal faults all keep that shape.
+var Errors = httpx.Shape{Prefix: "/open311/", Body: func(status int, e httpx.ErrorDetail) any {
+	return []Error{{Code: status, Description: e.Message}}
+}}
 
 func (h *Handlers) services(c echo.Context) error {
 	out := make([]Service, 0, len(feedback.Categories))
@@ -216,11 +210,8 @@ func (h *Handlers) create(c echo.Context) error {
 		if err := httpx.Bind(c, &in); err != nil {
 			return err
 		}
-	} else {
-		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, httpx.MaxBody)
-		if err := (&echo.DefaultBinder{}).BindBody(c, &in); err != nil {
-			return problem.Invalid("malformed_form", "The form could not be read; send application/x-www-form-urlencoded fields.")
-		}
+	} else if err := httpx.BindForm(c, &in); err != nil {
+		return err
 	}
 	key, err := h.keys.Check(c.Request().Context(), strings.TrimSpace(in.APIKey))
 	if err != nil {

@@ -92,7 +92,7 @@ func Document(routes []httpx.Route, title, version string) map[string]any {
 			params = append(params, map[string]any{"name": n, "in": "query", "required": false,
 				"description": rt.Params[n], "schema": map[string]any{"type": "string"}})
 		}
-		if rt.Method == "PUT" && rt.Path == "/me/ballot" {
+		if (rt.Method == "PUT" && rt.Path == "/api/v1/me/ballot") || (rt.Method == "POST" && rt.Path == "/api/v1/me/complaints") {
 			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "required": false,
 				"description": "a unique key per vote attempt; a replay returns the first receipt", "schema": map[string]any{"type": "string", "maxLength": 100}})
 		}

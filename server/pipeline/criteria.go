@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -202,6 +201,12 @@ func (s *Service) Confirm(ctx context.Context, by *auth.Staff, id int64, n int, 
 		return nil, err
 	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		// Confirmations of one project are serialised: two at once (a double
+		// tap) would otherwise both delete-then-insert and one hit the unique
+		// index with a 500; this way the later one simply replaces the earlier.
+		if err := s.db.Lock(tx, lockCriteria, id); err != nil {
+			return err
+		}
 		f, err := s.files.Save(ctx, tx, &by.ID, in.Evidence, files.JPEG, files.PNG, files.PDF)
 		if err != nil {
 			return err
@@ -238,12 +243,12 @@ func (s *Service) Evidence(ctx context.Context, by *auth.Staff, id int64, n int)
 	return s.files.Open(ctx, cs[0].EvidenceFileID)
 }
 
+// lockCriteria is the advisory-lock namespace of a project's start criteria.
+const lockCriteria = 7
+
+// criterionNumber reads n, bounded before it reaches the INTEGER column.
 func criterionNumber(c echo.Context) (int, error) {
-	n, err := strconv.Atoi(c.Param("n"))
-	if err != nil {
-		return 0, problem.Field("n", "must be a criterion number from 2 to 5 (got %q)", c.Param("n"))
-	}
-	return n, nil
+	return httpx.Int(c, "n", 2, 5)
 }
 
 func (h *Handlers) criteria(c echo.Context) error {

@@ -40,7 +40,7 @@ func Open(url string, log *slog.Logger) (*DB, error) {
 		SkipDefaultTransaction: true,
 	}
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
-		gdb, err := gorm.Open(postgres.New(postgres.Config{DSN: withTimezone(url)}), cfg)
+		gdb, err := gorm.Open(postgres.New(postgres.Config{DSN: withDefaults(url)}), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 		}
@@ -78,16 +78,23 @@ func Open(url string, log *slog.Logger) (*DB, error) {
 	return &DB{DB: gdb}, nil
 }
 
-// withTimezone makes the session speak UTC, so times come back as stored.
-func withTimezone(url string) string {
-	if strings.Contains(url, "timezone=") {
-		return url
+// withDefaults makes the session speak UTC, so times come back as stored, and
+// bounds how long opening a connection may take (5 s unless the URL says
+// connect_timeout=…): without it a database host that drops packets holds
+// every request until the kernel gives up, minutes later, instead of
+// answering 503.
+func withDefaults(url string) string {
+	for _, p := range []string{"timezone=UTC", "connect_timeout=5"} {
+		if strings.Contains(url, strings.SplitAfter(p, "=")[0]) {
+			continue
+		}
+		sep := "?"
+		if strings.Contains(url, "?") {
+			sep = "&"
+		}
+		url += sep + p
 	}
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
-	return url + sep + "timezone=UTC"
+	return url
 }
 
 // Close releases the connections.
