@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -111,7 +113,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	metrics := newMetrics()
 	// observe calls the error handler itself, so it logs and counts the status
 	// the client got; the recoverer sits inside it so a panic is counted as a 500.
-	e.Use(middleware.RequestID(), securityHeaders(), observe(log, metrics), recoverer(log), httpx.CleanInput)
+	e.Use(requestID(), securityHeaders(), observe(log, metrics), recoverer(log), httpx.CleanInput)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", func(c echo.Context) error { return ready(c, db) })
@@ -187,6 +189,7 @@ func (a *App) Serve(ctx context.Context) error {
 func ready(c echo.Context, db *store.DB) error {
 	applied, known, err := db.SchemaVersion(c.Request().Context())
 	if err != nil {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(httpx.DatabaseRetry.Seconds())))
 		return c.JSON(http.StatusServiceUnavailable, httpx.ErrorBody{Error: httpx.ErrorDetail{Code: "unavailable", Message: "The database cannot be reached."}})
 	}
 	if applied != known {
@@ -237,6 +240,22 @@ func recoverer(log *slog.Logger) echo.MiddlewareFunc {
 			return err
 		}})
 }
+
+// requestID names every request. An id a client or proxy sent is kept only when
+// it looks like one (letters, digits, . _ -, at most 64), so nobody can write
+// arbitrary text into the logs or into the message of a 500.
+func requestID() echo.MiddlewareFunc {
+	return middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		Skipper: func(c echo.Context) bool {
+			if id := c.Request().Header.Get(echo.HeaderXRequestID); id != "" && !requestIDPattern.MatchString(id) {
+				c.Request().Header.Del(echo.HeaderXRequestID)
+			}
+			return false
+		},
+	})
+}
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
 func securityHeaders() echo.MiddlewareFunc {
 	return middleware.SecureWithConfig(middleware.SecureConfig{

@@ -90,7 +90,7 @@ func observe(log *slog.Logger, m *metrics) echo.MiddlewareFunc {
 			if status >= 400 {
 				level = slog.LevelInfo
 			}
-			log.Log(req.Context(), level, "request", "method", req.Method, "path", req.URL.Path, "route", route,
+			log.Log(req.Context(), level, "request", "method", req.Method, "path", httpx.LogPath(c), "route", route,
 				"status", status, "code", code, "latency_ms", elapsed.Milliseconds(),
 				"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "ip", c.RealIP())
 			return nil

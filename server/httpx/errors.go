@@ -40,6 +40,10 @@ var statusCode = map[int]string{
 	http.StatusServiceUnavailable:    "unavailable",
 }
 
+// StatusClientClosed is the status recorded when the client went away before
+// its answer (nginx's 499); it never reaches anyone.
+const StatusClientClosed = 499
+
 // DatabaseRetry is what a client is told to wait when the database cannot be
 // reached: about the time PostgreSQL takes to restart.
 const DatabaseRetry = 5 * time.Second
@@ -65,6 +69,17 @@ func ErrorCode(c echo.Context) string {
 	return s
 }
 
+// LogPath is the request path as logs may keep it: the path itself, except on
+// routes whose parameters are capabilities (a photo's or a file's token, a
+// building's), where the route template stands in, so a log reader cannot
+// open what the link opens.
+func LogPath(c echo.Context) string {
+	if route := c.Path(); strings.Contains(route, ":token") || strings.Contains(route, "*") {
+		return route
+	}
+	return c.Request().URL.Path
+}
+
 // ErrorHandler answers every error in the JSON envelope (or the Shape of the
 // path). Problems keep their code and message; Echo's own errors get a generic
 // code; a database that cannot be reached is a 503 with Retry-After; anything
@@ -80,10 +95,18 @@ func ErrorHandler(log *slog.Logger, shapes ...Shape) echo.HTTPErrorHandler {
 				"route", c.Path(), "request_id", reqID)
 			return
 		}
+		if req.Context().Err() != nil && errors.Is(err, req.Context().Err()) {
+			// The client hung up (or timed out) before the answer: nobody reads
+			// it, and it is not the server's fault. 499 as nginx counts it.
+			log.Info("client went away before the answer", "method", req.Method, "route", c.Path(), "request_id", reqID)
+			c.Set(codeKey, "client_closed")
+			c.Response().WriteHeader(StatusClientClosed)
+			return
+		}
 		status, body, retry, kind := classify(err)
 		switch kind {
 		case faultInternal:
-			log.Error("request failed", "err", err, "method", req.Method, "path", req.URL.Path, "request_id", reqID)
+			log.Error("request failed", "err", err, "method", req.Method, "path", LogPath(c), "request_id", reqID)
 			body.Error.Message = "Something went wrong on our side. Please try again; if it keeps happening, quote request id " + reqID + "."
 		case faultOutage:
 			log.Warn("database unavailable", "err", err, "method", req.Method, "route", c.Path(), "request_id", reqID)

@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"bytes"
+	"context"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -86,5 +87,41 @@ func TestACommittedAnswerIsNotWrittenAgain(t *testing.T) {
 	ErrorHandler(slog.New(slog.NewTextHandler(&logs, nil)))(errors.New("stream broke"), c)
 	if rec.Code != 200 || rec.Body.String() != "event: tally\n" || !strings.Contains(logs.String(), "after the answer began") {
 		t.Errorf("%d %q %s", rec.Code, rec.Body.String(), logs.String())
+	}
+}
+
+func TestAClientThatWentAwayIsNotAServerFault(t *testing.T) {
+	e := echo.New()
+	rec := httptest.NewRecorder()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	c := e.NewContext(httptest.NewRequest(http.MethodGet, "/api/v1/projects/1/consent", nil).WithContext(ctx), rec)
+	var logs bytes.Buffer
+	ErrorHandler(slog.New(slog.NewTextHandler(&logs, nil)))(fmt.Errorf("tally: %w", context.Canceled), c)
+	if c.Response().Status != StatusClientClosed || ErrorCode(c) != "client_closed" || rec.Body.Len() != 0 {
+		t.Errorf("status %d, code %q, body %q", c.Response().Status, ErrorCode(c), rec.Body.String())
+	}
+	if strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "went away") {
+		t.Errorf("logs: %s", logs.String())
+	}
+	// A cancellation that is not the client's (the server's own deadline) is still a fault.
+	rec2, _, logs2 := serveError(t, "/x", context.Canceled)
+	if rec2.Code != 500 || !strings.Contains(logs2, "level=ERROR") {
+		t.Errorf("server-side cancellation: %d %s", rec2.Code, logs2)
+	}
+}
+
+func TestLogPathHidesCapabilityTokens(t *testing.T) {
+	e := echo.New()
+	for _, c := range []struct{ route, path, want string }{
+		{"/api/v1/photos/:token", "/api/v1/photos/abcdefsecret", "/api/v1/photos/:token"},
+		{"/*", "/b/buildingtoken", "/*"},
+		{"/api/v1/projects/:id/consent", "/api/v1/projects/12/consent", "/api/v1/projects/12/consent"},
+	} {
+		ctx := e.NewContext(httptest.NewRequest(http.MethodGet, c.path, nil), httptest.NewRecorder())
+		ctx.SetPath(c.route)
+		if got := LogPath(ctx); got != c.want {
+			t.Errorf("LogPath(%s) = %q, want %q", c.path, got, c.want)
+		}
 	}
 }

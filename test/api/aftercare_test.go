@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -211,6 +212,8 @@ func (e *env) form(path string, fields url.Values) *resp {
 }
 
 // TestOpen311 reads and files complaints as a city hotline would.
+var timestamps = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2})`)
+
 func TestOpen311(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		es := e.setupEstate("热线", 2)
@@ -250,8 +253,10 @@ func TestOpen311(t *testing.T) {
 		if len(list.list) != 2 {
 			t.Fatalf("requests: %s", list.body)
 		}
+		// Times are taken out first: a room number such as 101 can turn up in their microseconds.
+		shown := timestamps.ReplaceAllString(string(list.body), "")
 		for _, secretish := range []string{"13912345678", "李", b.households[0].room, "王", "2单元", "photos", "household"} {
-			if strings.Contains(string(list.body), secretish) {
+			if strings.Contains(shown, secretish) {
 				t.Fatalf("Open311 shows personal data %q: %s", secretish, list.body)
 			}
 		}

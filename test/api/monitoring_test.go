@@ -226,3 +226,23 @@ func TestMonitoringCountsTheStatusTheClientGot(t *testing.T) {
 		})
 	}
 }
+
+// TestRequestIDsFromClientsAreKeptOnlyWhenTheyLookLikeOne: the id goes into
+// the log and into the message of a 500, so a client must not choose its text.
+func TestRequestIDsFromClientsAreKeptOnlyWhenTheyLookLikeOne(t *testing.T) {
+	e := newEnv(t, "sqlite", nil)
+	for id, kept := range map[string]bool{"trace-0af7651916cd43dd.1": true, "x y": false, "abc\u00e9": false,
+		strings.Repeat("a", 65): false, `"},{"level":"ERROR"`: false} {
+		req, _ := http.NewRequest("GET", e.srv.URL+"/healthz", nil)
+		req.Header.Set("X-Request-ID", id)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = res.Body.Close()
+		got := res.Header.Get("X-Request-ID")
+		if (got == id) != kept || got == "" {
+			t.Errorf("sent %q, answered with id %q (kept: %v)", id, got, kept)
+		}
+	}
+}

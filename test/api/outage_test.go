@@ -143,8 +143,8 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 	if status == 503 && h.Get("Retry-After") == "" {
 		t.Errorf("write while down: no Retry-After: %s", body)
 	}
-	if s, _, _ := e.raw("GET", "/readyz", "", "", nil); s != 503 {
-		t.Errorf("/readyz while down: %d", s)
+	if s, h, _ := e.raw("GET", "/readyz", "", "", nil); s != 503 || h.Get("Retry-After") == "" {
+		t.Errorf("/readyz while down: %d, Retry-After %q", s, h.Get("Retry-After"))
 	}
 	if s, _, _ := e.raw("GET", "/healthz", "", "", nil); s != 200 {
 		t.Errorf("/healthz while down: %d (the process is alive)", s)
