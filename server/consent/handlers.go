@@ -356,7 +356,10 @@ func (h *Handlers) stream(c echo.Context) error {
 			}
 			w.Flush()
 		case <-recheck.C:
-			if _, err := auth.StaffStill(c); err != nil {
+			// A revoked account ends the stream; a database that cannot be
+			// reached just now does not (nothing is sent unchecked meanwhile:
+			// every tally re-checks first).
+			if _, err := auth.StaffStill(c); err != nil && refused(err) {
 				_ = sendEvent(w, "error", errorBody(err))
 				return nil
 			}
@@ -400,6 +403,13 @@ func sendEvent(w *echo.Response, event string, v any) error {
 	}
 	w.Flush()
 	return nil
+}
+
+// refused tells whether err says the caller may no longer see the tally (as
+// opposed to the database being out of reach for a moment).
+func refused(err error) bool {
+	p, ok := problem.As(err)
+	return ok && (p.Kind == problem.KindUnauthorized || p.Kind == problem.KindForbidden)
 }
 
 func errorBody(err error) httpx.ErrorBody {
