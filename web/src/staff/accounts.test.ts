@@ -5,7 +5,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { apiError, json, mockFetch } from '../test/fetchMock'
-import { mountStaff, signInStaff } from '../test/mountStaff'
+import { mountStaff, project, signInStaff } from '../test/mountStaff'
+import { consent } from '../test/staffFixtures'
+import { controlledStream, tick } from '../test/stream'
 import type { StaffAccount } from '../api/staffTypes'
 import { passwordProblem, scopeOf, usernameOk } from './lib/accounts'
 import { endStaffSession, staffSession } from './session'
@@ -240,6 +242,33 @@ describe('changing one’s own password', () => {
     expect(put[1]!.headers.Authorization).toBe('Bearer staff-jwt')
     expect(staffSession.value?.token).toBe('fresh-jwt')
     expect(JSON.parse(localStorage.getItem('anju.staff.session')!).token).toBe('fresh-jwt')
+    wrapper.unmount()
+  })
+})
+
+describe('a live tally of an account that is disabled meanwhile', () => {
+  it('ends with the server’s error event and the console returns to sign-in', async () => {
+    signInStaff('committee')
+    const events = controlledStream()
+    mockFetch({
+      'GET /api/v1/projects/2': json(200, project()),
+      'GET /api/v1/projects/2/consent': json(200, consent()),
+      'GET /api/v1/projects/2/consent/events': [
+        { raw: events.stream, headers: { 'Content-Type': 'text/event-stream' } },
+        apiError(401, 'account_disabled', 'This staff account has been disabled.'),
+      ],
+      'GET /api/v1/communities/1': json(200, { id: 1, name: '建设街小区' }),
+    })
+    const { wrapper, router } = await mountStaff('/projects/2')
+    await tick()
+    expect(wrapper.get('[data-testid=live-status]').attributes('data-status')).toBe('live')
+    events.push('event: error\ndata: {"error":{"code":"account_disabled","message":"disabled"}}\n\n')
+    events.end()
+    // The stream reconnects after a second and is refused.
+    for (let waited = 0; staffSession.value !== null && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50))
+    await flushPromises()
+    expect(staffSession.value).toBeNull()
+    expect(router.currentRoute.value.name).toBe('login')
     wrapper.unmount()
   })
 })
