@@ -26,8 +26,6 @@ type Staff struct {
 	Role        string
 	DistrictID  int64
 	CommunityID int64
-	// tokenVersion is the account's token version the sign-in was issued under.
-	tokenVersion int
 }
 
 // Actor names the staff user in the audit log.

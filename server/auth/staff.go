@@ -32,7 +32,7 @@ type StaffUser struct {
 func (StaffUser) TableName() string { return "staff_users" }
 
 func (u *StaffUser) principal() *Staff {
-	s := &Staff{ID: u.ID, Username: u.Username, Role: u.Role, tokenVersion: u.TokenVersion}
+	s := &Staff{ID: u.ID, Username: u.Username, Role: u.Role}
 	if u.DistrictID != nil {
 		s.DistrictID = *u.DistrictID
 	}
