@@ -1,10 +1,12 @@
 // Command anju is the residents' consent and feedback system for old residential
 // community renovation (城镇老旧小区改造).
 //
-//	anju [serve] [--config FILE] [--demo]     run the server (the default)
+//	anju serve [--config FILE] [--demo]       run the server
 //	anju admin create --username U --password P [--role city|district|committee] [--district-id N] [--community-id N]
 //	anju admin set-password --username U --password P
+//	anju admin disable --username U / anju admin enable --username U
 //	anju openapi                              print the OpenAPI document
+//	anju help                                 list the commands
 //
 // Settings come from configs/anju.yaml (or --config) with ANJU_* environment
 // overrides; see that file.
@@ -38,23 +40,57 @@ func main() {
 	}
 }
 
+// usage lists the commands, one line each.
+const usage = `anju — residents' consent and feedback for old residential community renovation (安居)
+
+Usage: anju <command> [flags]
+
+Commands:
+  serve                 run the server (flags: --config FILE, --demo)
+  admin create          create a staff account (--username, --password, --role city|district|committee, --district-id, --community-id)
+  admin set-password    set a staff account's password; its sessions end (--username, --password)
+  admin disable         disable a staff account; its sessions and live tallies end (--username)
+  admin enable          enable a disabled staff account again (--username)
+  openapi               print the OpenAPI document of the API
+  help                  show this list
+
+Run "anju <command> -h" for a command's flags. Settings come from configs/anju.yaml
+(or --config FILE) with ANJU_* environment overrides.
+`
+
 func run(args []string, stdout, stderr io.Writer) error {
-	cmd := "serve"
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "serve":
-		return serve(args, stdout, stderr)
-	case "admin":
-		return admin(args, stdout, stderr)
-	case "openapi":
-		return printOpenAPI(args, stdout, stderr)
-	case "help":
-		fmt.Fprintln(stdout, "usage: anju [serve|admin create|admin set-password|openapi] [flags]; anju <command> -h for flags")
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q: use serve, admin or openapi", cmd)
+	cmd := args[0]
+	if cmd != "" && cmd[0] == '-' && !isHelp(cmd) {
+		cmd = "serve" // flags alone: "anju --demo" still serves
+	} else {
+		args = args[1:]
+	}
+	var err error
+	switch {
+	case isHelp(cmd):
+		fmt.Fprint(stdout, usage)
+		return nil
+	case cmd == "serve":
+		err = serve(args, stdout, stderr)
+	case cmd == "admin":
+		err = admin(args, stdout, stderr)
+	case cmd == "openapi":
+		err = printOpenAPI(args, stdout, stderr)
+	default:
+		return fmt.Errorf("unknown command %q: run \"anju help\" for the list", cmd)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // the flags were printed as asked
+	}
+	return err
+}
+
+func isHelp(arg string) bool {
+	return arg == "help" || arg == "-h" || arg == "-help" || arg == "--help"
 }
 
 func loadConfig(path string) (config.Config, error) {
@@ -99,8 +135,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 }
 
 func admin(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return errors.New("admin needs a subcommand: create or set-password")
+	if len(args) == 0 || isHelp(args[0]) {
+		return errors.New("admin needs a subcommand: create, set-password, disable or enable (run \"anju help\")")
 	}
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("admin "+sub, flag.ContinueOnError)
@@ -137,10 +173,16 @@ func admin(args []string, stdout, stderr io.Writer) error {
 		if err := a.Staffs.SetPassword(ctx, *username, *password); err != nil {
 			return describe(err)
 		}
-		fmt.Fprintf(stdout, "password of %q changed\n", *username)
+		fmt.Fprintf(stdout, "password of %q changed; its sessions have ended\n", *username)
+		return nil
+	case "disable", "enable":
+		if err := a.Staffs.SetDisabledByName(ctx, *username, sub == "disable"); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "account %q %sd; its sessions have ended\n", *username, sub)
 		return nil
 	}
-	return fmt.Errorf("unknown admin subcommand %q: use create or set-password", sub)
+	return fmt.Errorf("unknown admin subcommand %q: use create, set-password, disable or enable", sub)
 }
 
 func describe(err error) error {

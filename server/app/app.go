@@ -85,7 +85,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	}
 	tokens := auth.NewTokens(key, cfg.StaffTokenTTL, cfg.HouseholdTokenTTL)
 	auditLog := audit.New(db)
-	staffs := auth.NewStaffs(db)
+	staffs := auth.NewStaffs(db, auditLog)
 	reg := registry.NewService(db, auditLog, cfg, registry.Lockout{
 		Attempts: cfg.LockoutAttempts, Window: cfg.LockoutWindow, Duration: cfg.LockoutDuration})
 	prj := projects.NewService(db, auditLog, reg)

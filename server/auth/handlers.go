@@ -40,10 +40,11 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Handler: h.login, Extra: []echo.MiddlewareFunc{h.limiter}},
 		httpx.Route{Method: http.MethodGet, Path: "/auth/me", Access: httpx.Staff, Tag: "auth",
 			Summary: "The signed-in staff user", Response: StaffUser{}, Handler: h.me},
-		httpx.Route{Method: http.MethodPost, Path: "/staff-users", Access: httpx.Manager, Tag: "auth",
-			Summary: "Create a staff account (city: any; district: committee accounts of its communities)",
-			Request: NewStaff{}, Response: StaffUser{}, Status: http.StatusCreated, Handler: h.create},
+		httpx.Route{Method: http.MethodPut, Path: "/auth/password", Access: httpx.Staff, Tag: "auth",
+			Summary: "Change one's own password (the current one is required); every other session ends, the answer carries a fresh token",
+			Request: PasswordChange{}, Response: LoginResponse{}, Handler: h.changePassword, Extra: []echo.MiddlewareFunc{h.limiter}},
 	)
+	h.accountRoutes(r)
 }
 
 func (h *Handlers) login(c echo.Context) error {
@@ -55,7 +56,7 @@ func (h *Handlers) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tok, err := h.tokens.IssueStaff(u.ID)
+	tok, err := h.tokens.IssueStaff(u.ID, u.TokenVersion)
 	if err != nil {
 		return err
 	}
@@ -74,18 +75,22 @@ func (h *Handlers) me(c echo.Context) error {
 	return httpx.OK(c, u)
 }
 
-func (h *Handlers) create(c echo.Context) error {
+func (h *Handlers) changePassword(c echo.Context) error {
 	s, err := StaffFrom(c)
 	if err != nil {
 		return err
 	}
-	var req NewStaff
+	var req PasswordChange
 	if err := httpx.Bind(c, &req); err != nil {
 		return err
 	}
-	u, err := h.staffs.Create(c.Request().Context(), s, req)
+	u, err := h.staffs.ChangePassword(c.Request().Context(), s, req)
 	if err != nil {
 		return err
 	}
-	return httpx.Created(c, u)
+	tok, err := h.tokens.IssueStaff(u.ID, u.TokenVersion)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(c, LoginResponse{Issued: tok, User: u})
 }

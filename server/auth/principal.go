@@ -74,6 +74,7 @@ func NewGuard(tokens *Tokens, db *store.DB, households HouseholdLookup) *Guard {
 
 const (
 	staffKey     = "anju.staff"
+	recheckKey   = "anju.staff.recheck"
 	householdKey = "anju.household"
 )
 
@@ -103,20 +104,33 @@ func (g *Guard) Staff(roles ...string) echo.MiddlewareFunc {
 				}
 				return errExpired
 			}
-			u, err := g.loadStaff(c.Request().Context(), sub.id)
+			check := func(ctx context.Context) (*Staff, error) {
+				u, err := g.loadStaff(ctx, sub.id, sub.tokenVersion)
+				if err != nil {
+					return nil, err
+				}
+				if len(roles) > 0 && !contains(roles, u.Role) {
+					return nil, problem.Forbidden("This needs the role %s; you are signed in as %s.", strings.Join(roles, " or "), u.Role)
+				}
+				return u, nil
+			}
+			u, err := check(c.Request().Context())
 			if err != nil {
 				return err
 			}
-			if len(roles) > 0 && !contains(roles, u.Role) {
-				return problem.Forbidden("This needs the role %s; you are signed in as %s.", strings.Join(roles, " or "), u.Role)
-			}
 			c.Set(staffKey, u)
+			c.Set(recheckKey, check)
 			return next(c)
 		}
 	}
 }
 
-func (g *Guard) loadStaff(ctx context.Context, id int64) (*Staff, error) {
+var errRevoked = problem.Unauthorized("session_expired",
+	"This sign-in has ended: the password was changed or the account was reset, disabled or enabled. Please sign in again.")
+
+// loadStaff reads the account behind a token on every request, so a changed
+// role, a disabled account or a bumped token version takes effect at once.
+func (g *Guard) loadStaff(ctx context.Context, id int64, tokenVersion int) (*Staff, error) {
 	var u StaffUser
 	err := g.db.WithContext(ctx).Take(&u, id).Error
 	if err := store.NotFound(err); errors.Is(err, store.ErrNotFound) {
@@ -127,7 +141,27 @@ func (g *Guard) loadStaff(ctx context.Context, id int64) (*Staff, error) {
 	if u.Disabled {
 		return nil, problem.Unauthorized("account_disabled", "This staff account has been disabled; ask your administrator.")
 	}
+	if u.TokenVersion != tokenVersion {
+		return nil, errRevoked
+	}
 	return u.principal(), nil
+}
+
+// StaffStill reads the signed-in staff user's account again, for responses
+// that outlive the request's check (the live tally): it fails once the
+// account is disabled or its sessions were ended, on whichever instance that
+// happened, and returns the current role and scope.
+func StaffStill(c echo.Context) (*Staff, error) {
+	recheck, ok := c.Get(recheckKey).(func(context.Context) (*Staff, error))
+	if !ok {
+		return nil, problem.Unauthorized("sign_in_required", "Sign in as staff first.")
+	}
+	s, err := recheck(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	c.Set(staffKey, s)
+	return s, nil
 }
 
 // Household lets through a signed-in household whose code has not been replaced.

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"anju/server/audit"
 	"anju/server/problem"
 	"anju/server/store"
 	"anju/server/valid"
@@ -23,6 +24,7 @@ type StaffUser struct {
 	DistrictID   *int64    `json:"district_id"`
 	CommunityID  *int64    `json:"community_id"`
 	Disabled     bool      `json:"disabled"`
+	TokenVersion int       `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 }
 
@@ -56,8 +58,8 @@ func (n *NewStaff) Validate() error {
 	if !usernamePattern.MatchString(n.Username) {
 		return problem.Field("username", "must be 3 to 40 letters, digits, dots, hyphens or underscores, starting with a letter or digit")
 	}
-	if len(n.Password) < 10 || len(n.Password) > 200 {
-		return problem.Field("password", "must be 10 to 200 characters long")
+	if err := checkPassword("password", n.Password); err != nil {
+		return err
 	}
 	if err := valid.OneOf("role", n.Role, RoleCity, RoleDistrict, RoleCommittee); err != nil {
 		return err
@@ -74,10 +76,14 @@ func (n *NewStaff) Validate() error {
 }
 
 // Staffs manages staff accounts.
-type Staffs struct{ db *store.DB }
+type Staffs struct {
+	db    *store.DB
+	audit *audit.Log
+}
 
-// NewStaffs returns the staff account service.
-func NewStaffs(db *store.DB) *Staffs { return &Staffs{db: db} }
+// NewStaffs returns the staff account service; every change to an account is
+// written to the audit log.
+func NewStaffs(db *store.DB, log *audit.Log) *Staffs { return &Staffs{db: db, audit: log} }
 
 // Create adds an account. by is the creating staff user (nil from the command
 // line); a district account may only create committee accounts in its district.
@@ -122,32 +128,20 @@ func (s *Staffs) Create(ctx context.Context, by *Staff, n NewStaff) (*StaffUser,
 	if n.CommunityID != 0 {
 		u.CommunityID = &n.CommunityID
 	}
-	if err := s.db.WithContext(ctx).Create(u).Error; err != nil {
-		if store.IsUniqueViolation(err) {
-			return nil, problem.Conflict("username_taken", "The username %q is already taken; choose another.", n.Username)
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(u).Error; err != nil {
+			if store.IsUniqueViolation(err) {
+				return problem.Conflict("username_taken", "The username %q is already taken; choose another.", n.Username)
+			}
+			return fmt.Errorf("create staff user: %w", err)
 		}
-		return nil, fmt.Errorf("create staff user: %w", err)
+		return s.audit.Record(tx, actor(by), "staff.create", "staff_user", u.ID,
+			map[string]any{"username": u.Username, "role": u.Role, "district_id": u.DistrictID, "community_id": u.CommunityID})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return u, nil
-}
-
-// SetPassword replaces a user's password (the command line's reset).
-func (s *Staffs) SetPassword(ctx context.Context, username, password string) error {
-	if len(password) < 10 || len(password) > 200 {
-		return problem.Field("password", "must be 10 to 200 characters long")
-	}
-	hash, err := Hash(password, PasswordParams)
-	if err != nil {
-		return err
-	}
-	res := s.db.WithContext(ctx).Model(&StaffUser{}).Where("username = ?", username).Update("password_hash", hash)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return store.ErrNotFound
-	}
-	return nil
 }
 
 var errBadLogin = problem.Unauthorized("invalid_credentials", "The username or password is wrong.")

@@ -44,25 +44,29 @@ type claims struct {
 	// CodeVersion binds a household token to the code it was issued for, so
 	// issuing a new code ends the old sessions.
 	CodeVersion int `json:"cv,omitempty"`
+	// TokenVersion binds a staff token to the account's token version, so a
+	// password change, a reset or disabling the account ends the old sessions.
+	TokenVersion int `json:"tv,omitempty"`
 }
 
-// IssueStaff signs a token for staff user id.
-func (t *Tokens) IssueStaff(id int64) (Issued, error) {
-	return t.issue("staff:"+strconv.FormatInt(id, 10), audienceStaff, t.staffTTL, 0)
+// IssueStaff signs a token for staff user id under its current token version.
+func (t *Tokens) IssueStaff(id int64, tokenVersion int) (Issued, error) {
+	return t.issue("staff:"+strconv.FormatInt(id, 10), audienceStaff, t.staffTTL, claims{TokenVersion: tokenVersion})
 }
 
 // IssueHousehold signs a token for household id under its current code version.
 func (t *Tokens) IssueHousehold(id int64, codeVersion int) (Issued, error) {
-	return t.issue("household:"+strconv.FormatInt(id, 10), audienceHousehold, t.householdTTL, codeVersion)
+	return t.issue("household:"+strconv.FormatInt(id, 10), audienceHousehold, t.householdTTL, claims{CodeVersion: codeVersion})
 }
 
-func (t *Tokens) issue(sub, aud string, ttl time.Duration, cv int) (Issued, error) {
+// issue signs c (its versions) with the registered claims filled in.
+func (t *Tokens) issue(sub, aud string, ttl time.Duration, c claims) (Issued, error) {
 	now := t.now().UTC()
 	exp := now.Add(ttl).Truncate(time.Second)
-	c := claims{RegisteredClaims: jwt.RegisteredClaims{
+	c.RegisteredClaims = jwt.RegisteredClaims{
 		Issuer: issuer, Subject: sub, Audience: jwt.ClaimStrings{aud},
 		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(exp),
-	}, CodeVersion: cv}
+	}
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.key)
 	if err != nil {
 		return Issued{}, fmt.Errorf("sign token: %w", err)
@@ -72,9 +76,10 @@ func (t *Tokens) issue(sub, aud string, ttl time.Duration, cv int) (Issued, erro
 
 // subject is what a verified token names.
 type subject struct {
-	kind        string // "staff" or "household"
-	id          int64
-	codeVersion int
+	kind         string // "staff" or "household"
+	id           int64
+	codeVersion  int
+	tokenVersion int
 }
 
 var errBadToken = errors.New("bad token")
@@ -100,5 +105,5 @@ func (t *Tokens) parse(raw, aud string) (subject, error) {
 	if kind != wantKind {
 		return subject{}, errBadToken
 	}
-	return subject{kind: kind, id: id, codeVersion: c.CodeVersion}, nil
+	return subject{kind: kind, id: id, codeVersion: c.CodeVersion, tokenVersion: c.TokenVersion}, nil
 }

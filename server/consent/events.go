@@ -2,6 +2,7 @@ package consent
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -23,11 +24,21 @@ type Events struct {
 	log  *slog.Logger
 	mu   sync.Mutex
 	subs map[int64]map[chan struct{}]struct{}
+	// health is how long the listener waits for a notification before it
+	// checks that its connection still answers; a connection that died
+	// silently (a firewall dropping idle flows) is then replaced instead of
+	// waited on for ever.
+	health time.Duration
+	// onListen and onRetry, when set (by tests), are called each time the
+	// listener is listening again (after the open streams were told to
+	// re-read), and with the wait before each reconnection attempt.
+	onListen func()
+	onRetry  func(wait time.Duration)
 }
 
 // NewEvents returns the change broker. For PostgreSQL, Listen must run too.
 func NewEvents(db *store.DB, log *slog.Logger) *Events {
-	return &Events{db: db, log: log, subs: map[int64]map[chan struct{}]struct{}{}}
+	return &Events{db: db, log: log, subs: map[int64]map[chan struct{}]struct{}{}, health: 30 * time.Second}
 }
 
 // Subscribe returns a channel that receives a signal after each change to the
@@ -73,27 +84,84 @@ func (e *Events) fanOut(projectID int64) {
 	}
 }
 
-// Listen receives the NOTIFYs of every instance until ctx ends, reconnecting
-// after failures. dsn is the PostgreSQL URL.
-func (e *Events) Listen(ctx context.Context, dsn string) {
-	backoff := time.Second
-	for ctx.Err() == nil {
-		err := e.listenOnce(ctx, dsn)
-		if ctx.Err() != nil {
-			return
+// fanOutAll tells every open stream of every project to re-read its tally.
+func (e *Events) fanOutAll() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, subs := range e.subs {
+		for ch := range subs {
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
 		}
-		e.log.Warn("tally listener lost its connection; reconnecting", "err", err, "in", backoff)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 30*time.Second)
 	}
 }
 
-func (e *Events) listenOnce(ctx context.Context, dsn string) error {
-	conn, err := pgx.Connect(ctx, dsn)
+// backoff is the wait between reconnection attempts: it starts at first,
+// doubles after every failure up to max, and starts over once a connection
+// has been made.
+type backoff struct {
+	first, max, next time.Duration
+}
+
+func newBackoff(first, max time.Duration) *backoff {
+	return &backoff{first: first, max: max, next: first}
+}
+
+// failed returns the wait before the next attempt and doubles the one after.
+func (b *backoff) failed() time.Duration {
+	d := b.next
+	b.next = min(2*b.next, b.max)
+	return d
+}
+
+// succeeded starts the waits over.
+func (b *backoff) succeeded() { b.next = b.first }
+
+// listenerName is the listener's application_name (unless the URL names one),
+// so an operator can find its connection in pg_stat_activity.
+const listenerName = "anju-tally-listener"
+
+// Listen receives the NOTIFYs of every instance until ctx ends, reconnecting
+// after failures. dsn is the PostgreSQL URL. Each time it is listening again,
+// every open stream re-reads its tally: a NOTIFY sent while the connection
+// was down (a vote acknowledged during a PostgreSQL restart) reached nobody.
+func (e *Events) Listen(ctx context.Context, dsn string) {
+	b := newBackoff(time.Second, 30*time.Second)
+	for ctx.Err() == nil {
+		err := e.listenOnce(ctx, dsn, func() {
+			b.succeeded()
+			e.fanOutAll()
+			if e.onListen != nil {
+				e.onListen()
+			}
+		})
+		if ctx.Err() != nil {
+			return
+		}
+		wait := b.failed()
+		if e.onRetry != nil {
+			e.onRetry(wait)
+		}
+		e.log.Warn("tally listener lost its connection; reconnecting", "err", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (e *Events) listenOnce(ctx context.Context, dsn string, listening func()) error {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return err
+	}
+	if cfg.RuntimeParams["application_name"] == "" {
+		cfg.RuntimeParams["application_name"] = listenerName
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -101,10 +169,22 @@ func (e *Events) listenOnce(ctx context.Context, dsn string) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
 		return err
 	}
+	listening()
 	for {
-		n, err := conn.WaitForNotification(ctx)
+		wait, cancel := context.WithTimeout(ctx, e.health)
+		n, err := conn.WaitForNotification(wait)
+		cancel()
 		if err != nil {
-			return err
+			if ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) {
+				return err
+			}
+			ping, cancel := context.WithTimeout(ctx, e.health)
+			err = conn.Ping(ping)
+			cancel()
+			if err != nil {
+				return err
+			}
+			continue
 		}
 		if id, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
 			e.fanOut(id)

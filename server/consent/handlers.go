@@ -1,12 +1,9 @@
 package consent
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -312,72 +309,4 @@ func (h *Handlers) board(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	return httpx.OK(c, b)
-}
-
-// stream sends the live tally as server-sent events until the client goes.
-func (h *Handlers) stream(c echo.Context) error {
-	s, id, err := auth.StaffAndID(c)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	t, err := h.svc.Tally(ctx, s, id)
-	if err != nil {
-		return err
-	}
-	changes, cancel := h.svc.events.Subscribe(id)
-	defer cancel()
-	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, "text/event-stream")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	send := func(event string, v any) error {
-		raw, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, raw); err != nil {
-			return err
-		}
-		w.Flush()
-		return nil
-	}
-	if err := send("tally", t); err != nil {
-		return nil
-	}
-	ping := time.NewTicker(25 * time.Second)
-	defer ping.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-ping.C:
-			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {
-				return nil
-			}
-			w.Flush()
-		case <-changes:
-			// Votes often come in bursts: wait a moment and send one tally for them all.
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-time.After(200 * time.Millisecond):
-			}
-			t, err := h.svc.Tally(ctx, s, id)
-			if err != nil {
-				var body httpx.ErrorBody
-				if p, ok := problem.As(err); ok {
-					body.Error = httpx.ErrorDetail{Code: p.Code, Message: p.Message}
-				} else {
-					body.Error = httpx.ErrorDetail{Code: "internal", Message: "The tally could not be computed; reconnect to try again."}
-				}
-				_ = send("error", body)
-				return nil
-			}
-			if err := send("tally", t); err != nil {
-				return nil
-			}
-		}
-	}
 }

@@ -199,13 +199,16 @@ func TestMigrateTwiceAppliesNothingAndNewerSchemasAreRefused(t *testing.T) {
 			if catalog != 31 {
 				t.Fatalf("the catalogue has %d items, want 31", catalog)
 			}
+			// Counted, not compared with the latest number: numbers are handed
+			// out ahead, so a branch may lack some below its own.
+			var first, rows int64
+			db.Table("goose_db_version").Where("version_id > 0").Count(&first)
 			if err := db.Migrate(ctx, quiet); err != nil {
 				t.Fatalf("second run: %v", err)
 			}
-			var rows int64
 			db.Table("goose_db_version").Where("version_id > 0").Count(&rows)
-			if rows != known {
-				t.Fatalf("a second run recorded more versions: %d rows for %d migrations", rows, known)
+			if rows != first {
+				t.Fatalf("a second run recorded more versions: %d rows, %d after the first run", rows, first)
 			}
 			db.Table("catalog_items").Count(&catalog)
 			if catalog != 31 {

@@ -58,6 +58,8 @@ import type {
   ProjectSettings,
   StaffNotice,
   StaffObjection,
+  StaffAccount,
+  NewStaffInput,
 } from './staffTypes'
 
 const id = (n: number) => encodeURIComponent(String(n))
@@ -69,6 +71,31 @@ export function staffApi(client: ApiClient) {
     },
     me(): Promise<StaffUser> {
       return client.get('/auth/me')
+    },
+    /** Every other session ends; the answer carries this session's fresh token. 422 wrong_password. */
+    changePassword(currentPassword: string, newPassword: string): Promise<StaffSignIn> {
+      return client.put('/auth/password', { current_password: currentPassword, new_password: newPassword })
+    },
+
+    // ---- staff accounts (city: all; district: its committee accounts) ----
+    staffAccounts(): Promise<List<StaffAccount>> {
+      return client.get('/staff-users')
+    },
+    createStaffAccount(input: NewStaffInput): Promise<StaffUser> {
+      return client.post('/staff-users', input)
+    },
+    /** Ends the account's sessions and open live tallies. */
+    disableStaffAccount(accountId: number): Promise<StaffAccount> {
+      return client.post(`/staff-users/${id(accountId)}/disable`, {})
+    },
+    enableStaffAccount(accountId: number): Promise<StaffAccount> {
+      return client.post(`/staff-users/${id(accountId)}/enable`, {})
+    },
+    resetStaffPassword(accountId: number, password: string): Promise<StaffAccount> {
+      return client.post(`/staff-users/${id(accountId)}/password`, { password })
+    },
+    staffAccountHistory(accountId: number): Promise<List<AuditEvent>> {
+      return client.get(`/staff-users/${id(accountId)}/audit`)
     },
 
     // ---- registry ----

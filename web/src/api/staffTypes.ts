@@ -1,6 +1,6 @@
 // Shapes of the staff console's routes (docs/API.md, "Staff" and "The
 // committee's console"). Types only: nothing here reaches a bundle.
-import type { Choice, ConsentRule, FundingLine, ItemCategory, ManagementMode, Notice, Objection, PlanItem } from './types'
+import type { Choice, ConsentRule, FundingLine, ItemCategory, ManagementMode, Notice, Objection, PlanItem, StaffRole } from './types'
 
 export interface District {
   id: number
@@ -622,4 +622,27 @@ export interface AdjustmentInput {
   reason: string
   approved_by: string
   approval_ref?: string
+}
+
+// ---- staff accounts (issue 9) ----
+
+/** A staff account as a manager sees it (GET /staff-users). */
+export interface StaffAccount {
+  id: number
+  username: string
+  role: StaffRole | string
+  district_id: number | null
+  district_name: string
+  community_id: number | null
+  community_name: string
+  disabled: boolean
+  created_at: string
+}
+
+export interface NewStaffInput {
+  username: string
+  password: string
+  role: StaffRole
+  district_id?: number
+  community_id?: number
 }

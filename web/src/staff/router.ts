@@ -12,6 +12,7 @@
 //   /complaints                the complaint queue of the caller's scope → /complaints/:id
 //   /satisfaction              satisfaction per district and year
 //   /api-keys                  Open311 keys (city and district staff)
+//   /accounts                  账号: staff accounts of the caller's scope (city: all; district: its committees)
 //   /print/…                   A4 poster, code slips, door-to-door sheet
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouterHistory } from 'vue-router'
 import { staffSession } from './session'
@@ -41,6 +42,7 @@ import ComplaintsView from './views/complaints/ComplaintsView.vue'
 import ComplaintView from './views/complaints/ComplaintView.vue'
 import SatisfactionView from './views/SatisfactionView.vue'
 import ApiKeysView from './views/ApiKeysView.vue'
+import AccountsView from './views/AccountsView.vue'
 import PosterView from './views/print/PosterView.vue'
 import SlipsView from './views/print/SlipsView.vue'
 import DoorSheetView from './views/print/DoorSheetView.vue'
@@ -92,6 +94,7 @@ export function createStaffRouter(history: RouterHistory = createWebHistory(STAF
       { path: '/dashboard', name: 'dashboard', component: DashboardView, meta: { auth: true, roles: ['city', 'district'] } },
       { path: '/targets', name: 'targets', component: TargetsView, meta: { auth: true, roles: ['city', 'district'] } },
       { path: '/api-keys', name: 'api-keys', component: ApiKeysView, meta: { auth: true, roles: ['city', 'district'] } },
+      { path: '/accounts', name: 'accounts', component: AccountsView, meta: { auth: true, roles: ['city', 'district'] } },
       { path: '/print/buildings/:id(\\d+)/poster', name: 'poster', component: PosterView, meta: { auth: true, print: true }, props: num('id') },
       { path: '/print/slips', name: 'slips', component: SlipsView, meta: { auth: true, print: true } },
       {

@@ -1,4 +1,5 @@
 // The console in English. Same keys as zh-CN.ts (the type and a test check it).
+import accountsEn from './accounts.en'
 import type { StaffMessages } from './zh-CN'
 import feedbackEn from './feedback.en'
 import pipelineEn from './pipeline.en'
@@ -448,6 +449,7 @@ const en: StaffMessages = {
   },
   ...feedbackEn,
   ...pipelineEn,
+  ...accountsEn,
 }
 
 export default en

@@ -1,4 +1,5 @@
 // 工作台（社区居委会、县区、市级）的中文文字。Same keys as en.ts (a test checks).
+import accountsZh from './accounts.zh-CN'
 import feedbackZh from './feedback.zh-CN'
 import pipelineZh from './pipeline.zh-CN'
 
@@ -447,6 +448,7 @@ const zh = {
   },
   ...feedbackZh,
   ...pipelineZh,
+  ...accountsZh,
 }
 
 export type StaffMessages = typeof zh
