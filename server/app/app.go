@@ -152,7 +152,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 
 	background, stop := context.WithCancel(context.Background())
 	if db.Postgres {
-		go events.Listen(background, cfg.DatabaseURL)
+		go events.Listen(background, store.PostgresURL(cfg.DatabaseURL))
 	}
 	go fb.RunSweeper(background, time.Minute, func(err error) { log.Error("complaint sweep", "err", err) })
 	go stages.RunStarter(background, time.Minute, func(err error) { log.Error("start criteria sweep", "err", err) })

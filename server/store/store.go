@@ -40,7 +40,7 @@ func Open(url string, log *slog.Logger) (*DB, error) {
 		SkipDefaultTransaction: true,
 	}
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
-		gdb, err := gorm.Open(postgres.New(postgres.Config{DSN: withDefaults(url)}), cfg)
+		gdb, err := gorm.Open(postgres.New(postgres.Config{DSN: PostgresURL(url)}), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 		}
@@ -78,12 +78,13 @@ func Open(url string, log *slog.Logger) (*DB, error) {
 	return &DB{DB: gdb}, nil
 }
 
-// withDefaults makes the session speak UTC, so times come back as stored, and
-// bounds how long opening a connection may take (5 s unless the URL says
+// PostgresURL is url with the settings every connection uses, the pool's and
+// the tally listener's: the session speaks UTC, so times come back as stored,
+// and opening a connection is bounded opening a connection may take (5 s unless the URL says
 // connect_timeout=…): without it a database host that drops packets holds
 // every request until the kernel gives up, minutes later, instead of
 // answering 503.
-func withDefaults(url string) string {
+func PostgresURL(url string) string {
 	for _, p := range []string{"timezone=UTC", "connect_timeout=5"} {
 		if strings.Contains(url, strings.SplitAfter(p, "=")[0]) {
 			continue
