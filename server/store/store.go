@@ -80,7 +80,7 @@ func Open(url string, log *slog.Logger) (*DB, error) {
 
 // PostgresURL is url with the settings every connection uses, the pool's and
 // the tally listener's: the session speaks UTC, so times come back as stored,
-// and opening a connection is bounded opening a connection may take (5 s unless the URL says
+// and opening a connection takes at most 5 s (unless the URL sets
 // connect_timeout=…): without it a database host that drops packets holds
 // every request until the kernel gives up, minutes later, instead of
 // answering 503.
