@@ -45,6 +45,7 @@ type App struct {
 	DB       *store.DB
 	Echo     *echo.Echo
 	Staffs   *auth.Staffs
+	Hasher   *auth.Hasher
 	Registry *registry.Service
 	Projects *projects.Service
 	Plans    *plans.Service
@@ -83,9 +84,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	}
 	tokens := auth.NewTokens(key, cfg.StaffTokenTTL, cfg.HouseholdTokenTTL)
 	auditLog := audit.New(db)
-	staffs := auth.NewStaffs(db)
-	reg := registry.NewService(db, auditLog, cfg, registry.Lockout{
-		Attempts: cfg.LockoutAttempts, Window: cfg.LockoutWindow, Duration: cfg.LockoutDuration})
+	hasher := newHasher(cfg)
+	staffs := auth.NewStaffs(db, hasher)
+	reg := registry.NewService(db, auditLog, cfg, guessLimits(cfg.SignIn), hasher)
 	prj := projects.NewService(db, auditLog, reg)
 	fileSvc := files.NewService(db, files.Folder{Dir: cfg.FilesDir})
 	pl, err := plans.NewService(ctx, db, auditLog, prj, fileSvc)
@@ -152,7 +153,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	}
 	go fb.RunSweeper(background, time.Minute, func(err error) { log.Error("complaint sweep", "err", err) })
 	go stages.RunStarter(background, time.Minute, func(err error) { log.Error("start criteria sweep", "err", err) })
-	return &App{Config: cfg, Log: log, DB: db, Echo: e, Staffs: staffs, Registry: reg, Projects: prj,
+	go reg.RunSweeper(background, 10*time.Minute, func(err error) { log.Error("sign-in counter sweep", "err", err) })
+	return &App{Config: cfg, Log: log, DB: db, Echo: e, Staffs: staffs, Hasher: hasher, Registry: reg, Projects: prj,
 		Plans: pl, Consent: cons, Feedback: fb, Pipeline: stages, Routes: routes, openAPI: doc, stop: stop}, nil
 }
 
@@ -210,6 +212,27 @@ func ipExtractor(proxies []string) (echo.IPExtractor, error) {
 		opts = append(opts, echo.TrustIPRange(n))
 	}
 	return echo.ExtractIPFromXFFHeader(opts...), nil
+}
+
+// hashWait is how long a sign-in waits for its share of the hashing memory
+// before it is refused with 503 server_busy.
+const hashWait = 5 * time.Second
+
+// newHasher bounds the memory of concurrent password and code hashing.
+func newHasher(cfg config.Config) *auth.Hasher {
+	budget := int64(cfg.HashMemoryMiB)
+	if budget == 0 {
+		budget = auth.DefaultHashMemoryMiB()
+	}
+	return auth.NewHasher(budget, hashWait)
+}
+
+func guessLimits(c config.SignIn) registry.GuessLimits {
+	return registry.GuessLimits{
+		Source:     registry.Limit{Attempts: c.PerSource.Attempts, Window: c.PerSource.Window},
+		SourceLong: registry.Limit{Attempts: c.PerSourceLong.Attempts, Window: c.PerSourceLong.Window},
+		Household:  registry.Limit{Attempts: c.PerHousehold.Attempts, Window: c.PerHousehold.Window},
+	}
 }
 
 // loginLimiter throttles sign-in attempts per client IP.

@@ -74,10 +74,14 @@ func (n *NewStaff) Validate() error {
 }
 
 // Staffs manages staff accounts.
-type Staffs struct{ db *store.DB }
+type Staffs struct {
+	db     *store.DB
+	hasher *Hasher
+}
 
-// NewStaffs returns the staff account service.
-func NewStaffs(db *store.DB) *Staffs { return &Staffs{db: db} }
+// NewStaffs returns the staff account service; sign-in checks passwords
+// within hasher's memory budget.
+func NewStaffs(db *store.DB, hasher *Hasher) *Staffs { return &Staffs{db: db, hasher: hasher} }
 
 // Create adds an account. by is the creating staff user (nil from the command
 // line); a district account may only create committee accounts in its district.
@@ -152,18 +156,24 @@ func (s *Staffs) SetPassword(ctx context.Context, username, password string) err
 
 var errBadLogin = problem.Unauthorized("invalid_credentials", "The username or password is wrong.")
 
-// Authenticate checks a username and password.
+// Authenticate checks a username and password. An unknown username costs one
+// password hash with the same parameters as a known one, so the answer's
+// timing does not tell which usernames exist.
 func (s *Staffs) Authenticate(ctx context.Context, username, password string) (*StaffUser, error) {
 	var u StaffUser
+	var hashes []string
 	err := s.db.WithContext(ctx).Where("username = ?", username).Take(&u).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		VerifyNothing()
-		return nil, errBadLogin
+	switch {
+	case err == nil:
+		hashes = []string{u.PasswordHash}
+	case !errors.Is(err, gorm.ErrRecordNotFound):
+		return nil, err
 	}
+	match, err := s.hasher.Check(ctx, password, hashes, 1, PasswordParams)
 	if err != nil {
 		return nil, err
 	}
-	if !Verify(password, u.PasswordHash) {
+	if match < 0 {
 		return nil, errBadLogin
 	}
 	if u.Disabled {
