@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -225,6 +227,25 @@ func newHasher(cfg config.Config) *auth.Hasher {
 		budget = auth.DefaultHashMemoryMiB()
 	}
 	return auth.NewHasher(budget, hashWait)
+}
+
+// headroom is the heap the server may use besides argon2 before the garbage
+// collector works harder (see LimitMemory).
+const headroom = 192
+
+// LimitMemory sets the Go runtime's soft memory limit to the hashing budget
+// plus headroom, unless the operator set GOMEMLIMIT. Every sign-in leaves its
+// hash's memory (64 MiB for a staff password) behind as garbage, and by
+// default the collector lets garbage grow to the size of the live heap
+// before it runs: the hashing budget alone would then double. It returns the
+// limit in MiB (0 when GOMEMLIMIT decides).
+func LimitMemory(cfg config.Config) int64 {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		return 0
+	}
+	limit := newHasher(cfg).BudgetMiB() + headroom
+	debug.SetMemoryLimit(limit << 20)
+	return limit
 }
 
 func guessLimits(c config.SignIn) registry.GuessLimits {

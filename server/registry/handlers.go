@@ -103,7 +103,7 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Summary:  "Issue a new household code; the old code and its sessions stop working",
 			Response: IssuedCode{}, Handler: h.reissue},
 		httpx.Route{Method: http.MethodPost, Path: "/households/:id/unlock", Access: httpx.Staff, Tag: tag,
-			Summary:  "Lift the sign-in pause of the household's room, for everyone and every address (audited); sessions are untouched",
+			Summary:  "Lift the sign-in lock of the household's room and short pauses of single addresses (audited); sessions are untouched",
 			Response: HouseholdView{}, Handler: h.unlock},
 		httpx.Route{Method: http.MethodGet, Path: "/signin-lockouts", Access: httpx.Staff, Tag: tag,
 			Summary:  "Rooms in the caller's area whose sign-in is paused, with the addresses that sent the wrong codes",

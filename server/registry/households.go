@@ -250,7 +250,7 @@ func (s *Service) IssueCodes(ctx context.Context, by *auth.Staff, buildingID int
 				return err
 			}
 			// Guesses at the old code are moot: the new code starts afresh.
-			if err := liftGuesses(tx, buildingID, h.Room); err != nil {
+			if err := forgetGuesses(tx, buildingID, h.Room); err != nil {
 				return err
 			}
 		}
@@ -353,7 +353,7 @@ func (s *Service) ReissueCode(ctx context.Context, by *auth.Staff, id int64) (*I
 			return err
 		}
 		// Guesses at the old code are moot: the new code starts afresh.
-		if err := liftGuesses(tx, h.BuildingID, h.Room); err != nil {
+		if err := forgetGuesses(tx, h.BuildingID, h.Room); err != nil {
 			return err
 		}
 		return s.audit.Record(tx, by.Actor(), "household.reissue_code", "household", id, map[string]any{})

@@ -264,15 +264,26 @@ func (s *Service) withLocks(ctx context.Context, buildingID int64, views []House
 	return nil
 }
 
-// liftGuesses forgets every wrong code counted for a room: the household
-// ceiling and every address's pause.
-func liftGuesses(tx *gorm.DB, buildingID int64, room string) error {
+// forgetGuesses forgets every wrong code counted for a room (a new code makes
+// them moot).
+func forgetGuesses(tx *gorm.DB, buildingID int64, room string) error {
 	return tx.Exec(`DELETE FROM signin_guesses WHERE building_id = ? AND room = ?`, buildingID, room).Error
 }
 
-// Unlock lifts the sign-in pause of a household's room, for everyone and for
-// every address, and says in the audit log how many wrong codes from how many
-// addresses it forgave. Sessions and the code are untouched.
+// liftGuesses lifts a room's lock for everyone and every address's short
+// pause. Each address's long count stays: an address that sent a whole long
+// window of wrong codes is a guesser, not a resident who mistyped, and stays
+// paused until its window ends, so locking the room again after a lift takes
+// fresh addresses.
+func liftGuesses(tx *gorm.DB, buildingID int64, room string) error {
+	return tx.Exec(`DELETE FROM signin_guesses WHERE building_id = ? AND room = ? AND kind IN (?, ?)`,
+		buildingID, room, kindHousehold, kindSource).Error
+}
+
+// Unlock lifts the sign-in lock of a household's room for everyone, and the
+// short pauses of single addresses (see liftGuesses), and says in the audit
+// log how many wrong codes from how many addresses it forgave. Sessions and
+// the code are untouched.
 func (s *Service) Unlock(ctx context.Context, by *auth.Staff, id int64) (*HouseholdView, error) {
 	h, err := s.household(ctx, by, id)
 	if err != nil {
