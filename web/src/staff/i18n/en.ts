@@ -2,6 +2,7 @@
 import type { StaffMessages } from './zh-CN'
 import feedbackEn from './feedback.en'
 import pipelineEn from './pipeline.en'
+import lockoutsEn from './lockouts.en'
 
 const en: StaffMessages = {
   title: 'Anju · console',
@@ -448,6 +449,7 @@ const en: StaffMessages = {
   },
   ...feedbackEn,
   ...pipelineEn,
+  ...lockoutsEn,
 }
 
 export default en

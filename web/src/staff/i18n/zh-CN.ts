@@ -1,6 +1,7 @@
 // 工作台（社区居委会、县区、市级）的中文文字。Same keys as en.ts (a test checks).
 import feedbackZh from './feedback.zh-CN'
 import pipelineZh from './pipeline.zh-CN'
+import lockoutsZh from './lockouts.zh-CN'
 
 const zh = {
   title: '安居 · 工作台',
@@ -447,6 +448,7 @@ const zh = {
   },
   ...feedbackZh,
   ...pipelineZh,
+  ...lockoutsZh,
 }
 
 export type StaffMessages = typeof zh
