@@ -221,12 +221,13 @@ func ipExtractor(proxies []string) (echo.IPExtractor, error) {
 const hashWait = 5 * time.Second
 
 // newHasher bounds the memory of concurrent password and code hashing.
-func newHasher(cfg config.Config) *auth.Hasher {
-	budget := int64(cfg.HashMemoryMiB)
-	if budget == 0 {
-		budget = auth.DefaultHashMemoryMiB()
+func newHasher(cfg config.Config) *auth.Hasher { return auth.NewHasher(hashBudget(cfg), hashWait) }
+
+func hashBudget(cfg config.Config) int64 {
+	if cfg.HashMemoryMiB == 0 {
+		return auth.DefaultHashMemoryMiB()
 	}
-	return auth.NewHasher(budget, hashWait)
+	return int64(cfg.HashMemoryMiB)
 }
 
 // headroom is the heap the server may use besides argon2 before the garbage
@@ -243,7 +244,7 @@ func LimitMemory(cfg config.Config) int64 {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return 0
 	}
-	limit := newHasher(cfg).BudgetMiB() + headroom
+	limit := max(hashBudget(cfg), auth.MinHashMemoryMiB) + headroom
 	debug.SetMemoryLimit(limit << 20)
 	return limit
 }

@@ -33,11 +33,14 @@ func DefaultHashMemoryMiB() int64 {
 	return limit.Cores() * int64(PasswordParams.Memory/1024)
 }
 
+// MinHashMemoryMiB is the smallest budget: one staff password hash.
+var MinHashMemoryMiB = mib(PasswordParams)
+
 // NewHasher returns a hasher that keeps at most budgetMiB of argon2 memory in
 // use and lets a check wait at most wait for its share. The budget is raised
-// to fit at least one staff password hash.
+// to MinHashMemoryMiB if need be.
 func NewHasher(budgetMiB int64, wait time.Duration) *Hasher {
-	return &Hasher{gate: limit.NewGate(max(budgetMiB, mib(PasswordParams)), wait), count: map[HashParams]int64{}}
+	return &Hasher{gate: limit.NewGate(max(budgetMiB, MinHashMemoryMiB), wait), count: map[HashParams]int64{}}
 }
 
 // BudgetMiB is the memory the hasher lets argon2 use at once.

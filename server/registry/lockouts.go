@@ -207,22 +207,25 @@ func (s *Service) Lockouts(ctx context.Context, by *auth.Staff, f LockoutFilter)
 		Order("entrance").Find(&hs).Error; err != nil {
 		return nil, err
 	}
+	living := map[roomKey][]LockoutHousehold{}
+	for _, h := range hs {
+		k := roomKey{h.BuildingID, h.Room}
+		if wanted[k] {
+			living[k] = append(living[k], LockoutHousehold{ID: h.ID, Entrance: h.Entrance})
+		}
+	}
 	out := make([]Lockout, 0, len(keys))
-	for k, lo := range locks {
-		if !wanted[k] {
-			continue
-		}
-		for _, n := range names {
-			if n.ID == k.building {
-				lo.BuildingName, lo.CommunityID, lo.CommunityName = n.Name, n.CommunityID, n.CommunityName
+	for _, n := range names {
+		for k, lo := range locks {
+			if k.building != n.ID || !wanted[k] {
+				continue
 			}
-		}
-		for _, h := range hs {
-			if h.BuildingID == k.building && h.Room == k.room {
-				lo.Households = append(lo.Households, LockoutHousehold{ID: h.ID, Entrance: h.Entrance})
+			lo.BuildingName, lo.CommunityID, lo.CommunityName = n.Name, n.CommunityID, n.CommunityName
+			if living[k] != nil {
+				lo.Households = living[k]
 			}
+			out = append(out, *lo)
 		}
-		out = append(out, *lo)
 	}
 	sort.Slice(out, func(i, j int) bool { return lastOf(&out[i]).After(lastOf(&out[j])) })
 	return out, nil

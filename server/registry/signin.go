@@ -73,7 +73,8 @@ func (s *Service) SignIn(ctx context.Context, in HouseholdLogin, from string) (*
 	if match < 0 {
 		return nil, 0, errBadCode
 	}
-	if err := s.refund(ctx, b.ID, room, source); err != nil {
+	// A correct code is no wrong guess, even if the client has gone meanwhile.
+	if err := s.refund(context.WithoutCancel(ctx), b.ID, room, source); err != nil {
 		return nil, 0, err
 	}
 	h := candidates[match]
