@@ -73,9 +73,8 @@ func timeSignIns(t *testing.T, e *env) {
 		// Medians, interleaved so that the machine's load falls on both
 		// alike, each path first in every other round (whichever request
 		// follows the other's is a few ms faster).
-		const n = 16
 		var took [2][]time.Duration
-		for round := range n {
+		for round := range timingRounds {
 			for k := range 2 {
 				i := k ^ round%2
 				start := time.Now()
