@@ -3,8 +3,10 @@ package api_test
 // Sign-in must not tell which usernames or rooms exist (issue 9, section 5):
 // the unknown path does the same work as the known one. Proven structurally
 // (the same hashes with the same parameters; the registry's unit test also
-// compares the statements run) and shown in figures: the medians of both
-// paths, measured interleaved in the same run, printed side by side.
+// compares the statements run and the counters written) and shown in figures:
+// the medians of both paths, measured interleaved in the same run, printed
+// side by side. The times themselves are not asserted: on a shared machine
+// under the race detector even a generous ratio failed once in 40 runs.
 
 import (
 	"reflect"
@@ -86,11 +88,6 @@ func timeSignIns(t *testing.T, e *env) {
 		ratio := float64(m1) / float64(m0)
 		t.Logf("%s:\n%-42s median %7.1f ms\n%-42s median %7.1f ms   (ratio %.2f; hashes %v each)",
 			e.dialect, pair[0].name, ms(m0), pair[1].name, ms(m1), ratio, work[0])
-		// Generous: before the fix the staff paths differed 8-fold; the same
-		// work cannot differ 2-fold in medians of interleaved runs.
-		if ratio < 0.5 || ratio > 2 {
-			t.Errorf("%s and %s differ in time: %.1f vs %.1f ms", pair[0].name, pair[1].name, ms(m0), ms(m1))
-		}
 	}
 }
 
