@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -47,6 +49,7 @@ type App struct {
 	DB       *store.DB
 	Echo     *echo.Echo
 	Staffs   *auth.Staffs
+	Hasher   *auth.Hasher
 	Registry *registry.Service
 	Projects *projects.Service
 	Plans    *plans.Service
@@ -85,9 +88,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	}
 	tokens := auth.NewTokens(key, cfg.StaffTokenTTL, cfg.HouseholdTokenTTL)
 	auditLog := audit.New(db)
-	staffs := auth.NewStaffs(db, auditLog)
-	reg := registry.NewService(db, auditLog, cfg, registry.Lockout{
-		Attempts: cfg.LockoutAttempts, Window: cfg.LockoutWindow, Duration: cfg.LockoutDuration})
+	hasher := newHasher(cfg)
+	staffs := auth.NewStaffs(db, auditLog, hasher)
+	reg := registry.NewService(db, auditLog, cfg, guessLimits(cfg.SignIn), hasher)
 	prj := projects.NewService(db, auditLog, reg)
 	fileSvc := files.NewService(db, files.Folder{Dir: cfg.FilesDir})
 	pl, err := plans.NewService(ctx, db, auditLog, prj, fileSvc)
@@ -156,7 +159,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	}
 	go fb.RunSweeper(background, time.Minute, func(err error) { log.Error("complaint sweep", "err", err) })
 	go stages.RunStarter(background, time.Minute, func(err error) { log.Error("start criteria sweep", "err", err) })
-	return &App{Config: cfg, Log: log, DB: db, Echo: e, Staffs: staffs, Registry: reg, Projects: prj,
+	go reg.RunSweeper(background, 10*time.Minute, func(err error) { log.Error("sign-in counter sweep", "err", err) })
+	return &App{Config: cfg, Log: log, DB: db, Echo: e, Staffs: staffs, Hasher: hasher, Registry: reg, Projects: prj,
 		Plans: pl, Consent: cons, Feedback: fb, Pipeline: stages, Routes: routes, openAPI: doc, stop: stop}, nil
 }
 
@@ -215,6 +219,47 @@ func ipExtractor(proxies []string) (echo.IPExtractor, error) {
 		opts = append(opts, echo.TrustIPRange(n))
 	}
 	return echo.ExtractIPFromXFFHeader(opts...), nil
+}
+
+// hashWait is how long a sign-in waits for its share of the hashing memory
+// before it is refused with 503 server_busy.
+const hashWait = 5 * time.Second
+
+// newHasher bounds the memory of concurrent password and code hashing.
+func newHasher(cfg config.Config) *auth.Hasher { return auth.NewHasher(hashBudget(cfg), hashWait) }
+
+func hashBudget(cfg config.Config) int64 {
+	if cfg.HashMemoryMiB == 0 {
+		return auth.DefaultHashMemoryMiB()
+	}
+	return int64(cfg.HashMemoryMiB)
+}
+
+// headroom is the heap the server may use besides argon2 before the garbage
+// collector works harder (see LimitMemory).
+const headroom = 192
+
+// LimitMemory sets the Go runtime's soft memory limit to the hashing budget
+// plus headroom, unless the operator set GOMEMLIMIT. Every sign-in leaves its
+// hash's memory (64 MiB for a staff password) behind as garbage, and by
+// default the collector lets garbage grow to the size of the live heap
+// before it runs: the hashing budget alone would then double. It returns the
+// limit in MiB (0 when GOMEMLIMIT decides).
+func LimitMemory(cfg config.Config) int64 {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		return 0
+	}
+	limit := max(hashBudget(cfg), auth.MinHashMemoryMiB) + headroom
+	debug.SetMemoryLimit(limit << 20)
+	return limit
+}
+
+func guessLimits(c config.SignIn) registry.GuessLimits {
+	return registry.GuessLimits{
+		Source:     registry.Limit{Attempts: c.PerSource.Attempts, Window: c.PerSource.Window},
+		SourceLong: registry.Limit{Attempts: c.PerSourceLong.Attempts, Window: c.PerSourceLong.Window},
+		Household:  registry.Limit{Attempts: c.PerHousehold.Attempts, Window: c.PerHousehold.Window},
+	}
 }
 
 // loginLimiter throttles sign-in attempts per client IP.

@@ -157,7 +157,7 @@ func (s *Staffs) ResetPassword(ctx context.Context, by *Staff, id int64, passwor
 	if err := checkPassword("password", password); err != nil {
 		return nil, err
 	}
-	hash, err := Hash(password, PasswordParams)
+	hash, err := s.hasher.Hash(ctx, password, PasswordParams)
 	if err != nil {
 		return nil, err
 	}
@@ -193,10 +193,14 @@ func (s *Staffs) ChangePassword(ctx context.Context, by *Staff, req PasswordChan
 	if err != nil {
 		return nil, err
 	}
-	if !Verify(req.CurrentPassword, u.PasswordHash) {
+	ok, err := s.hasher.Verify(ctx, req.CurrentPassword, u.PasswordHash)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, problem.Unprocessable("wrong_password", "The current password is wrong.").With("field", "current_password")
 	}
-	hash, err := Hash(req.NewPassword, PasswordParams)
+	hash, err := s.hasher.Hash(ctx, req.NewPassword, PasswordParams)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +240,7 @@ func (s *Staffs) SetPassword(ctx context.Context, username, password string) err
 	if err := checkPassword("password", password); err != nil {
 		return err
 	}
-	hash, err := Hash(password, PasswordParams)
+	hash, err := s.hasher.Hash(ctx, password, PasswordParams)
 	if err != nil {
 		return err
 	}

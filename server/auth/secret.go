@@ -7,18 +7,18 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"golang.org/x/crypto/argon2"
 	"strings"
 	"time"
 
+	"golang.org/x/crypto/argon2"
 	"gorm.io/gorm/clause"
 
 	"anju/server/store"
 )
 
 // HashParams tune argon2id. Staff passwords get the slow setting; household codes,
-// whose guessing is also rate-limited and locked out, a lighter one so a whole
-// estate can sign in at once on a small server.
+// whose guessing is also limited per address and per household, a lighter one so
+// a whole estate can sign in at once on a small server.
 type HashParams struct {
 	Memory  uint32 // KiB
 	Time    uint32
@@ -45,31 +45,33 @@ func Hash(secret string, p HashParams) (string, error) {
 }
 
 // Verify tells whether secret matches the PHC string encoded, in constant time.
+// It hashes outside any memory budget: sign-in goes through Hasher.Check.
 func Verify(secret, encoded string) bool {
-	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
-	}
-	var p HashParams
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
-		return false
-	}
-	b64 := base64.RawStdEncoding
-	salt, err1 := b64.DecodeString(parts[4])
-	want, err2 := b64.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(want) == 0 {
+	p, salt, want, ok := parsePHC(encoded)
+	if !ok {
 		return false
 	}
 	got := argon2.IDKey([]byte(secret), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// dummyHash is verified against when there is nothing to compare, so an unknown
-// user or room costs the same time as a wrong secret.
-var dummyHash, _ = Hash("anju-timing-equaliser", CodeParams)
-
-// VerifyNothing spends the time of one Verify.
-func VerifyNothing() { Verify("x", dummyHash) }
+// parsePHC reads an argon2id PHC string: its parameters, salt and key.
+func parsePHC(encoded string) (p HashParams, salt, key []byte, ok bool) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return p, nil, nil, false
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+		return p, nil, nil, false
+	}
+	b64 := base64.RawStdEncoding
+	salt, err1 := b64.DecodeString(parts[4])
+	key, err2 := b64.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(key) == 0 || p.Memory == 0 || p.Time == 0 || p.Threads == 0 {
+		return p, nil, nil, false
+	}
+	return p, salt, key, true
+}
 
 // setting is a row of the settings table.
 type setting struct {

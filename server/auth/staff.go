@@ -77,13 +77,17 @@ func (n *NewStaff) Validate() error {
 
 // Staffs manages staff accounts.
 type Staffs struct {
-	db    *store.DB
-	audit *audit.Log
+	db     *store.DB
+	audit  *audit.Log
+	hasher *Hasher
 }
 
-// NewStaffs returns the staff account service; every change to an account is
-// written to the audit log.
-func NewStaffs(db *store.DB, log *audit.Log) *Staffs { return &Staffs{db: db, audit: log} }
+// NewStaffs returns the staff account service: every change to an account is
+// written to the audit log, and passwords are hashed and checked within the
+// hasher's memory budget.
+func NewStaffs(db *store.DB, log *audit.Log, hasher *Hasher) *Staffs {
+	return &Staffs{db: db, audit: log, hasher: hasher}
+}
 
 // Create adds an account. by is the creating staff user (nil from the command
 // line); a district account may only create committee accounts in its district.
@@ -117,7 +121,7 @@ func (s *Staffs) Create(ctx context.Context, by *Staff, n NewStaff) (*StaffUser,
 			return nil, problem.Field("district_id", "no district %d exists", n.DistrictID)
 		}
 	}
-	hash, err := Hash(n.Password, PasswordParams)
+	hash, err := s.hasher.Hash(ctx, n.Password, PasswordParams)
 	if err != nil {
 		return nil, err
 	}
@@ -146,18 +150,24 @@ func (s *Staffs) Create(ctx context.Context, by *Staff, n NewStaff) (*StaffUser,
 
 var errBadLogin = problem.Unauthorized("invalid_credentials", "The username or password is wrong.")
 
-// Authenticate checks a username and password.
+// Authenticate checks a username and password. An unknown username costs one
+// password hash with the same parameters as a known one, so the answer's
+// timing does not tell which usernames exist.
 func (s *Staffs) Authenticate(ctx context.Context, username, password string) (*StaffUser, error) {
 	var u StaffUser
+	var hashes []string
 	err := s.db.WithContext(ctx).Where("username = ?", username).Take(&u).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		VerifyNothing()
-		return nil, errBadLogin
+	switch {
+	case err == nil:
+		hashes = []string{u.PasswordHash}
+	case !errors.Is(err, gorm.ErrRecordNotFound):
+		return nil, err
 	}
+	match, err := s.hasher.Check(ctx, password, hashes, 1, PasswordParams)
 	if err != nil {
 		return nil, err
 	}
-	if !Verify(password, u.PasswordHash) {
+	if match < 0 {
 		return nil, errBadLogin
 	}
 	if u.Disabled {

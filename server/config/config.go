@@ -26,9 +26,8 @@ type Config struct {
 	HouseholdTokenTTL  time.Duration `yaml:"household_token_ttl"`
 	TrustedProxies     []string      `yaml:"trusted_proxies"`
 	LoginRatePerMinute int           `yaml:"login_rate_per_minute"`
-	LockoutAttempts    int           `yaml:"lockout_attempts"`
-	LockoutWindow      time.Duration `yaml:"lockout_window"`
-	LockoutDuration    time.Duration `yaml:"lockout_duration"`
+	SignIn             SignIn        `yaml:"signin"`
+	HashMemoryMiB      int           `yaml:"hash_memory_mib"`
 	LogLevel           string        `yaml:"log_level"`
 	Complaints         Complaints    `yaml:"complaints"`
 }
@@ -66,9 +65,7 @@ func Defaults() Config {
 		StaffTokenTTL:      12 * time.Hour,
 		HouseholdTokenTTL:  30 * 24 * time.Hour,
 		LoginRatePerMinute: 30,
-		LockoutAttempts:    5,
-		LockoutWindow:      15 * time.Minute,
-		LockoutDuration:    15 * time.Minute,
+		SignIn:             defaultSignIn(),
 		LogLevel:           "info",
 		Complaints: Complaints{AckWorkingDays: 1, ResolveWorkingDays: 5, CityEscalationWorkingDays: 3,
 			AutoCloseDays: 7, RatingEditDays: 30},
@@ -79,17 +76,23 @@ func Defaults() Config {
 // default path and does not exist), applies the environment and validates.
 func Load(path string, pathIsDefault bool, env func(string) (string, bool)) (Config, error) {
 	cfg := Defaults()
+	var raw []byte
 	if path != "" {
-		raw, err := os.ReadFile(path)
+		var err error
+		raw, err = os.ReadFile(path)
 		switch {
 		case err == nil:
 			if err := yaml.Unmarshal(raw, &cfg); err != nil {
 				return cfg, fmt.Errorf("config file %s: %w", path, err)
 			}
 		case errors.Is(err, os.ErrNotExist) && pathIsDefault:
+			raw = nil
 		default:
 			return cfg, fmt.Errorf("config file: %w", err)
 		}
+	}
+	if err := refuseRetired(raw, env); err != nil {
+		return cfg, err
 	}
 	if err := applyEnv(&cfg, env); err != nil {
 		return cfg, err
@@ -143,10 +146,9 @@ func applyEnv(cfg *Config, env func(string) (string, bool)) error {
 	for _, f := range []func() error{
 		func() error { return dur("ANJU_STAFF_TOKEN_TTL", &cfg.StaffTokenTTL) },
 		func() error { return dur("ANJU_HOUSEHOLD_TOKEN_TTL", &cfg.HouseholdTokenTTL) },
-		func() error { return dur("ANJU_LOCKOUT_WINDOW", &cfg.LockoutWindow) },
-		func() error { return dur("ANJU_LOCKOUT_DURATION", &cfg.LockoutDuration) },
 		func() error { return num("ANJU_LOGIN_RATE_PER_MINUTE", &cfg.LoginRatePerMinute) },
-		func() error { return num("ANJU_LOCKOUT_ATTEMPTS", &cfg.LockoutAttempts) },
+		func() error { return num("ANJU_HASH_MEMORY_MIB", &cfg.HashMemoryMiB) },
+		func() error { return cfg.SignIn.applyEnv(env) },
 		func() error { return num("ANJU_COMPLAINT_ACK_WORKING_DAYS", &cfg.Complaints.AckWorkingDays) },
 		func() error { return num("ANJU_COMPLAINT_RESOLVE_WORKING_DAYS", &cfg.Complaints.ResolveWorkingDays) },
 		func() error {
@@ -191,8 +193,11 @@ func (c Config) Validate() error {
 	if c.LoginRatePerMinute < 1 {
 		return errors.New("login_rate_per_minute must be at least 1")
 	}
-	if c.LockoutAttempts < 1 || c.LockoutWindow <= 0 || c.LockoutDuration <= 0 {
-		return errors.New("lockout_attempts, lockout_window and lockout_duration must be positive")
+	if err := c.SignIn.validate(); err != nil {
+		return err
+	}
+	if err := validateHashMemory(c.HashMemoryMiB); err != nil {
+		return err
 	}
 	if err := c.Complaints.validate(); err != nil {
 		return err

@@ -49,7 +49,7 @@ func TestDemoLoadsOnceAndPrintsWorkingCredentials(t *testing.T) {
 		} else if d.BuildingToken != first {
 			t.Fatal("a second start must reuse the demo data")
 		}
-		who, _, err := a.Registry.SignIn(ctx, registry.HouseholdLogin{BuildingToken: d.BuildingToken, Room: d.Room, Code: d.Code})
+		who, _, err := a.Registry.SignIn(ctx, registry.HouseholdLogin{BuildingToken: d.BuildingToken, Room: d.Room, Code: d.Code}, "127.0.0.1")
 		if err != nil || who.Room != "601" {
 			t.Fatalf("the printed household code does not sign in: %v", err)
 		}
@@ -83,7 +83,7 @@ func checkFinished(t *testing.T, a *app.App, d *Dataset, staff *auth.Staff) {
 	if !strings.Contains(d.FinishedCommunity, "建设街") || d.FinishedCode == "" {
 		t.Fatalf("finished community: %+v", d)
 	}
-	who, _, err := a.Registry.SignIn(ctx, registry.HouseholdLogin{BuildingToken: d.FinishedBuildingToken, Room: "601", Code: d.FinishedCode})
+	who, _, err := a.Registry.SignIn(ctx, registry.HouseholdLogin{BuildingToken: d.FinishedBuildingToken, Room: "601", Code: d.FinishedCode}, "127.0.0.1")
 	if err != nil {
 		t.Fatalf("the finished community's code does not sign in: %v", err)
 	}

@@ -102,7 +102,12 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Summary:  "Issue a new household code; the old code and its sessions stop working",
 			Response: IssuedCode{}, Handler: h.reissue},
 		httpx.Route{Method: http.MethodPost, Path: "/households/:id/unlock", Access: httpx.Staff, Tag: tag,
-			Summary: "Lift a sign-in lock caused by wrong codes", Response: HouseholdView{}, Handler: h.unlock},
+			Summary:  "Lift the sign-in lock of the household's room and short pauses of single addresses (audited); sessions are untouched",
+			Response: HouseholdView{}, Handler: h.unlock},
+		httpx.Route{Method: http.MethodGet, Path: "/signin-lockouts", Access: httpx.Staff, Tag: tag,
+			Summary:  "Rooms in the caller's area whose sign-in is paused, with the addresses that sent the wrong codes",
+			Params:   map[string]string{"district_id": "only this district", "community_id": "only this community"},
+			Response: httpx.List[Lockout]{}, Handler: h.lockouts},
 		httpx.Route{Method: http.MethodPut, Path: "/households/:id", Access: httpx.Staff, Tag: tag,
 			Summary: "Change a household's registered facts; during a vote the change is audited as a roll change",
 			Request: NewHousehold{}, Response: HouseholdView{}, Handler: h.updateHousehold},
@@ -124,7 +129,7 @@ func (h *Handlers) signIn(c echo.Context) error {
 	if err := httpx.Bind(c, &req); err != nil {
 		return err
 	}
-	who, cv, err := h.svc.SignIn(c.Request().Context(), req)
+	who, cv, err := h.svc.SignIn(c.Request().Context(), req, c.RealIP())
 	if err != nil {
 		return err
 	}

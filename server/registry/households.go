@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"time"
 
 	"golang.org/x/text/width"
 	"gorm.io/gorm"
@@ -25,9 +24,6 @@ const CodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 // CodeLength is the number of characters in a household code.
 const CodeLength = 8
-
-// lockNamespace keys the advisory lock held while a household's failures are counted.
-const lockNamespace = 2
 
 // NewHousehold is a household to register.
 type NewHousehold struct {
@@ -250,8 +246,11 @@ func (s *Service) IssueCodes(ctx context.Context, by *auth.Staff, buildingID int
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		for i, h := range hs {
 			if err := tx.Model(&Household{}).Where("id = ?", h.ID).Updates(map[string]any{
-				"code_hash": hashes[i], "code_version": gorm.Expr("code_version + 1"), "code_issued_at": now,
-				"failed_attempts": 0, "first_failed_at": nil, "locked_until": nil}).Error; err != nil {
+				"code_hash": hashes[i], "code_version": gorm.Expr("code_version + 1"), "code_issued_at": now}).Error; err != nil {
+				return err
+			}
+			// Guesses at the old code are moot: the new code starts afresh.
+			if err := forgetGuesses(tx, buildingID, h.Room); err != nil {
 				return err
 			}
 		}
@@ -304,7 +303,7 @@ func (s *Service) Households(ctx context.Context, by *auth.Staff, buildingID int
 	for i := range hs {
 		out = append(out, hs[i].view(false))
 	}
-	return out, nil
+	return out, s.withLocks(ctx, buildingID, out)
 }
 
 func (s *Service) household(ctx context.Context, by *auth.Staff, id int64) (*Household, error) {
@@ -332,8 +331,8 @@ func (s *Service) Household(ctx context.Context, by *auth.Staff, id int64) (*Hou
 	}); err != nil {
 		return nil, err
 	}
-	v := h.view(true)
-	return &v, nil
+	v := []HouseholdView{h.view(true)}
+	return &v[0], s.withLocks(ctx, h.BuildingID, v)
 }
 
 // ReissueCode gives a household a new code; the old code and every session
@@ -350,8 +349,11 @@ func (s *Service) ReissueCode(ctx context.Context, by *auth.Staff, id int64) (*I
 	now := s.now()
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&Household{}).Where("id = ?", id).Updates(map[string]any{
-			"code_hash": hash, "code_version": gorm.Expr("code_version + 1"), "code_issued_at": now,
-			"failed_attempts": 0, "first_failed_at": nil, "locked_until": nil}).Error; err != nil {
+			"code_hash": hash, "code_version": gorm.Expr("code_version + 1"), "code_issued_at": now}).Error; err != nil {
+			return err
+		}
+		// Guesses at the old code are moot: the new code starts afresh.
+		if err := forgetGuesses(tx, h.BuildingID, h.Room); err != nil {
 			return err
 		}
 		return s.audit.Record(tx, by.Actor(), "household.reissue_code", "household", id, map[string]any{})
@@ -363,27 +365,6 @@ func (s *Service) ReissueCode(ctx context.Context, by *auth.Staff, id int64) (*I
 		return nil, err
 	}
 	return &IssuedCode{HouseholdView: h.view(false), Code: code}, nil
-}
-
-// Unlock lifts a sign-in lock caused by wrong codes.
-func (s *Service) Unlock(ctx context.Context, by *auth.Staff, id int64) (*HouseholdView, error) {
-	h, err := s.household(ctx, by, id)
-	if err != nil {
-		return nil, err
-	}
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Model(&Household{}).Where("id = ?", id).Updates(map[string]any{
-			"failed_attempts": 0, "first_failed_at": nil, "locked_until": nil}).Error; err != nil {
-			return err
-		}
-		return s.audit.Record(tx, by.Actor(), "household.unlock", "household", id, map[string]any{})
-	})
-	if err != nil {
-		return nil, err
-	}
-	h.FailedAttempts, h.FirstFailedAt, h.LockedUntil = 0, nil, nil
-	v := h.view(false)
-	return &v, nil
 }
 
 // Principal loads what the auth guard needs to know about a signed-in household.
@@ -412,12 +393,4 @@ func (s *Service) HouseholdByID(ctx context.Context, id int64) (*Household, erro
 		return nil, store.NotFound(err)
 	}
 	return &h, nil
-}
-
-// Lockout reports when a locked household may try again (zero when not locked).
-func lockedFor(h *Household, now time.Time) time.Duration {
-	if h.LockedUntil != nil && h.LockedUntil.After(now) {
-		return h.LockedUntil.Sub(now)
-	}
-	return 0
 }

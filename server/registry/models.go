@@ -52,22 +52,19 @@ func (retiredToken) TableName() string { return "retired_building_tokens" }
 
 // Household is one flat's household (户); co-owners share it and its one vote.
 type Household struct {
-	ID             int64       `gorm:"primaryKey"`
-	BuildingID     int64       `json:"building_id"`
-	Entrance       string      `json:"entrance"`
-	Room           string      `json:"room"`
-	Floor          int         `json:"floor"`
-	AreaCenti      valid.Cents `gorm:"column:area_centi"`
-	OwnerName      string
-	OwnerPhone     string
-	OwnerGroup     string
-	CodeHash       string
-	CodeVersion    int
-	CodeIssuedAt   time.Time
-	FailedAttempts int
-	FirstFailedAt  *time.Time
-	LockedUntil    *time.Time
-	CreatedAt      time.Time
+	ID           int64       `gorm:"primaryKey"`
+	BuildingID   int64       `json:"building_id"`
+	Entrance     string      `json:"entrance"`
+	Room         string      `json:"room"`
+	Floor        int         `json:"floor"`
+	AreaCenti    valid.Cents `gorm:"column:area_centi"`
+	OwnerName    string
+	OwnerPhone   string
+	OwnerGroup   string
+	CodeHash     string
+	CodeVersion  int
+	CodeIssuedAt time.Time
+	CreatedAt    time.Time
 }
 
 // BuildingView is a building as staff see it.
@@ -98,8 +95,13 @@ type HouseholdView struct {
 	PhoneMasked  string      `json:"phone_masked"`
 	OwnerGroup   string      `json:"owner_group"`
 	CodeIssuedAt time.Time   `json:"code_issued_at"`
-	LockedUntil  *time.Time  `json:"locked_until"`
-	CreatedAt    time.Time   `json:"created_at"`
+	// LockedUntil is set while sign-in for the household's room is locked for
+	// everyone (too many wrong codes from many addresses).
+	LockedUntil *time.Time `json:"locked_until"`
+	// PausedSources counts the addresses paused for the room (too many wrong
+	// codes from each); other addresses can still sign in.
+	PausedSources int       `json:"paused_sources"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // IssuedCode is a household with its freshly issued sign-in code, shown once.
@@ -111,7 +113,7 @@ type IssuedCode struct {
 func (h *Household) view(full bool) HouseholdView {
 	v := HouseholdView{ID: h.ID, BuildingID: h.BuildingID, Entrance: h.Entrance, Room: h.Room, Floor: h.Floor,
 		AreaM2: h.AreaCenti, OwnerMasked: MaskName(h.OwnerName), PhoneMasked: MaskPhone(h.OwnerPhone), OwnerGroup: h.OwnerGroup,
-		CodeIssuedAt: h.CodeIssuedAt, LockedUntil: h.LockedUntil, CreatedAt: h.CreatedAt}
+		CodeIssuedAt: h.CodeIssuedAt, CreatedAt: h.CreatedAt}
 	if full {
 		v.OwnerName, v.OwnerPhone = h.OwnerName, h.OwnerPhone
 	}

@@ -22,15 +22,9 @@ type Service struct {
 	audit      *audit.Log
 	links      Links
 	votingOpen func(ctx context.Context, communityID int64) (bool, error)
-	lockout    Lockout
+	guesses    GuessLimits
+	hasher     *auth.Hasher
 	now        func() time.Time
-}
-
-// Lockout is how wrong household codes are throttled.
-type Lockout struct {
-	Attempts int
-	Window   time.Duration
-	Duration time.Duration
 }
 
 // Links builds the public addresses a QR code encodes.
@@ -39,9 +33,10 @@ type Links interface {
 	BoardURL(communityToken string) string
 }
 
-// NewService returns the registry.
-func NewService(db *store.DB, log *audit.Log, links Links, lockout Lockout) *Service {
-	return &Service{db: db, audit: log, links: links, lockout: lockout, now: store.Now,
+// NewService returns the registry. Household codes are checked within
+// hasher's memory budget and their guessing is bounded by limits.
+func NewService(db *store.DB, log *audit.Log, links Links, limits GuessLimits, hasher *auth.Hasher) *Service {
+	return &Service{db: db, audit: log, links: links, guesses: limits, hasher: hasher, now: store.Now,
 		votingOpen: func(context.Context, int64) (bool, error) { return false, nil }}
 }
 

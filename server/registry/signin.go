@@ -2,11 +2,8 @@ package registry
 
 import (
 	"context"
-	"fmt"
-	"math"
-	"time"
-
-	"gorm.io/gorm"
+	"errors"
+	"strings"
 
 	"anju/server/auth"
 	"anju/server/problem"
@@ -32,88 +29,101 @@ type SignedInHousehold struct {
 
 var errBadCode = problem.Unauthorized("invalid_credentials", "The room or the household code is wrong. Check the slip from your community committee and try again.")
 
-// SignIn checks a room and household code. An unknown room and a wrong code get
-// the same answer in the same time. Wrong codes are counted per household; too
-// many within the window lock that household's sign-in for a while.
-func (s *Service) SignIn(ctx context.Context, in HouseholdLogin) (*SignedInHousehold, int, error) {
-	if _, err := valid.Text("room", in.Room, true, 20); err != nil {
+// maxRounds bounds the hashes one sign-in evaluates: the households found for
+// a room, at most this many (a room number repeated in ten entrances).
+const maxRounds = 10
+
+// SignIn checks a room and household code from the client address from.
+//
+// The attempt is counted against the room's limits (see GuessLimits) before
+// the code is hashed, in one conditional write, so a burst of parallel
+// guesses gets no more evaluations than the same guesses one by one; a
+// correct code gives its attempt back. An unknown room takes the same path
+// as a wrong code: the same queries, the same counters written, the same
+// number of hashes with the same parameters, the same answer.
+func (s *Service) SignIn(ctx context.Context, in HouseholdLogin, from string) (*SignedInHousehold, int, error) {
+	room, code, err := in.normalise()
+	if err != nil {
 		return nil, 0, err
-	}
-	if in.Code == "" {
-		return nil, 0, problem.Field("code", "is required: the 8-character code on your household slip")
 	}
 	b, err := s.ResolveToken(ctx, in.BuildingToken)
 	if err != nil {
 		return nil, 0, err
 	}
-	q := s.db.WithContext(ctx).Where("building_id = ? AND room = ?", b.ID, NormalizeRoom(in.Room))
-	if in.Entrance != "" {
-		q = q.Where("entrance = ?", in.Entrance)
-	}
-	var candidates []Household
-	if err := q.Limit(10).Find(&candidates).Error; err != nil {
+	candidates, rounds, err := s.candidates(ctx, b.ID, room, in.Entrance)
+	if err != nil {
 		return nil, 0, err
 	}
-	code := NormalizeCode(in.Code)
-	now := s.now()
-	var open []Household
-	var wait time.Duration
-	for _, h := range candidates {
-		if d := lockedFor(&h, now); d > 0 {
-			wait = max(wait, d)
-			continue
+	source := SourceOf(from)
+	if err := s.reserve(ctx, b.ID, room, source); err != nil {
+		return nil, 0, err
+	}
+	hashes := make([]string, len(candidates))
+	for i, h := range candidates {
+		hashes[i] = h.CodeHash
+	}
+	match, err := s.hasher.Check(ctx, code, hashes, rounds, auth.CodeParams)
+	if err != nil {
+		// Not evaluated (the server was busy): the guess does not count.
+		if rerr := s.refund(context.WithoutCancel(ctx), b.ID, room, source); rerr != nil {
+			return nil, 0, errors.Join(err, rerr)
 		}
-		open = append(open, h)
+		return nil, 0, err
 	}
-	if len(candidates) > 0 && len(open) == 0 {
-		return nil, 0, problem.TooMany("household_locked", wait,
-			"Too many wrong codes for this room. Sign-in is paused for %d minutes; your community committee can lift it sooner.",
-			int(math.Ceil(wait.Minutes())))
-	}
-	if len(open) == 0 {
-		auth.VerifyNothing()
+	if match < 0 {
 		return nil, 0, errBadCode
 	}
-	for _, h := range open {
-		if len(code) == CodeLength && auth.Verify(code, h.CodeHash) {
-			if h.FailedAttempts > 0 {
-				if err := s.db.WithContext(ctx).Model(&Household{}).Where("id = ?", h.ID).
-					Updates(map[string]any{"failed_attempts": 0, "first_failed_at": nil}).Error; err != nil {
-					return nil, 0, err
-				}
-			}
-			return &SignedInHousehold{ID: h.ID, Room: h.Room, Entrance: h.Entrance, BuildingID: h.BuildingID}, h.CodeVersion, nil
-		}
+	// A correct code is no wrong guess, even if the client has gone meanwhile.
+	if err := s.refund(context.WithoutCancel(ctx), b.ID, room, source); err != nil {
+		return nil, 0, err
 	}
-	for _, h := range open {
-		if err := s.countFailure(ctx, h.ID); err != nil {
-			return nil, 0, err
-		}
-	}
-	return nil, 0, errBadCode
+	h := candidates[match]
+	return &SignedInHousehold{ID: h.ID, Room: h.Room, Entrance: h.Entrance, BuildingID: h.BuildingID}, h.CodeVersion, nil
 }
 
-// countFailure records one wrong code and locks the household once the limit
-// is reached within the window.
-func (s *Service) countFailure(ctx context.Context, id int64) error {
-	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := s.db.Lock(tx, lockNamespace, id); err != nil {
-			return err
+// normalise checks the typed room and code and returns them as compared. A
+// code that cannot be one (wrong length, a character no code has) is refused
+// before anything is counted or hashed: it tells nothing about the room.
+func (in *HouseholdLogin) normalise() (room, code string, err error) {
+	if room, err = valid.Text("room", in.Room, true, 20); err != nil {
+		return "", "", err
+	}
+	if in.Entrance, err = valid.Text("entrance", in.Entrance, false, 20); err != nil {
+		return "", "", err
+	}
+	if in.Code == "" {
+		return "", "", problem.Field("code", "is required: the 8-character code on your household slip")
+	}
+	code = NormalizeCode(in.Code)
+	if len(code) != CodeLength || strings.Trim(code, CodeAlphabet) != "" {
+		return "", "", problem.Field("code", "must be the %d characters on your household slip: letters and digits, never 0, 1, I, L or O", CodeLength)
+	}
+	return NormalizeRoom(room), code, nil
+}
+
+// candidates are the households a room names and the number of hashes every
+// sign-in in this building evaluates: as many as the room number that repeats
+// most often (1 when the entrance is given), so that a room that exists,
+// one that does not and one that repeats all cost the same.
+func (s *Service) candidates(ctx context.Context, buildingID int64, room, entrance string) ([]Household, int, error) {
+	q := s.db.WithContext(ctx).Where("building_id = ? AND room = ?", buildingID, room)
+	if entrance != "" {
+		q = q.Where("entrance = ?", entrance)
+	}
+	var hs []Household
+	if err := q.Order("id").Limit(maxRounds).Find(&hs).Error; err != nil {
+		return nil, 0, err
+	}
+	rounds := 1
+	if entrance == "" {
+		var most []int
+		if err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) AS n FROM households WHERE building_id = ?
+			GROUP BY room ORDER BY n DESC LIMIT 1`, buildingID).Scan(&most).Error; err != nil {
+			return nil, 0, err
 		}
-		var h Household
-		if err := tx.Take(&h, id).Error; err != nil {
-			return fmt.Errorf("count failure: %w", err)
+		if len(most) == 1 {
+			rounds = most[0]
 		}
-		now := s.now()
-		if h.FirstFailedAt == nil || now.Sub(*h.FirstFailedAt) > s.lockout.Window {
-			h.FailedAttempts, h.FirstFailedAt = 0, &now
-		}
-		h.FailedAttempts++
-		updates := map[string]any{"failed_attempts": h.FailedAttempts, "first_failed_at": h.FirstFailedAt}
-		if h.FailedAttempts >= s.lockout.Attempts {
-			until := now.Add(s.lockout.Duration)
-			updates = map[string]any{"failed_attempts": 0, "first_failed_at": nil, "locked_until": until}
-		}
-		return tx.Model(&Household{}).Where("id = ?", id).Updates(updates).Error
-	})
+	}
+	return hs, min(max(rounds, len(hs), 1), maxRounds), nil
 }

@@ -16,8 +16,8 @@ import (
 )
 
 // TestHouseholdSignIn: unknown room and wrong code look the same; five wrong
-// codes lock the household for a while; staff can lift the lock; a new code
-// ends old sessions.
+// codes pause this address for the room a while (signin_test.go has the rest
+// of the lockout); staff can lift the pause; a new code ends old sessions.
 func TestHouseholdSignIn(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		es := e.setupEstate("登录", 2)
@@ -34,8 +34,8 @@ func TestHouseholdSignIn(t *testing.T) {
 		for i := 0; i < 4; i++ {
 			login(h.room, "ZZZZZZZZ").wantError(401, "invalid_credentials")
 		}
-		// The fifth wrong code locks; from then on even the right code gets 429.
-		locked := login(h.room, h.code).wantError(429, "household_locked")
+		// The fifth wrong code pauses this address; from then on even the right code gets 429 here.
+		locked := login(h.room, h.code).wantError(429, "too_many_guesses")
 		if locked.header.Get("Retry-After") == "" {
 			t.Fatal("a lock must say when to retry (Retry-After)")
 		}

@@ -55,6 +55,7 @@ import type {
   PlanChanges,
   PlanInput,
   ProjectInput,
+  SignInLockout,
   ProjectSettings,
   StaffNotice,
   StaffObjection,
@@ -159,8 +160,17 @@ export function staffApi(client: ApiClient) {
     issueCodes(buildingId: number, householdIds: number[] = []): Promise<List<IssuedCode>> {
       return client.post(`/buildings/${id(buildingId)}/codes:issue`, { household_ids: householdIds })
     },
-    unlockHousehold(householdId: number): Promise<unknown> {
+    /** Lifts the room's sign-in lock and short pauses (audited); sessions are untouched. */
+    unlockHousehold(householdId: number): Promise<Household> {
       return client.post(`/households/${id(householdId)}/unlock`, {})
+    },
+    /** Rooms of the caller's area whose sign-in is paused, with who caused it. */
+    signInLockouts(filter: { districtId?: number; communityId?: number } = {}): Promise<List<SignInLockout>> {
+      const q = new URLSearchParams()
+      if (filter.districtId !== undefined) q.set('district_id', String(filter.districtId))
+      if (filter.communityId !== undefined) q.set('community_id', String(filter.communityId))
+      const query = q.toString()
+      return client.get(query ? `/signin-lockouts?${query}` : '/signin-lockouts')
     },
 
     // ---- projects ----

@@ -55,7 +55,10 @@ export interface Household {
   phone_masked: string
   owner_group: string
   code_issued_at?: string
+  /** Sign-in for the household's room is locked for everyone until then. */
   locked_until: string | null
+  /** Addresses paused for the room (too many wrong codes from each). */
+  paused_sources?: number
   created_at?: string
   /** Only on GET /households/{id} (an audited read). */
   owner_name?: string
@@ -80,6 +83,35 @@ export interface IssuedCode {
   floor: number | null
   room: string
   code: string
+}
+
+/** One address's wrong codes for a room (GET /signin-lockouts). */
+export interface LockoutSource {
+  /** The client address; an IPv6 address's /64. */
+  address: string
+  wrong_codes: number
+  first_at: string
+  last_at: string
+  /** This address may not try the room until then. */
+  paused_until: string | null
+}
+
+/** A room whose sign-in is paused, for everyone or for some addresses. */
+export interface SignInLockout {
+  building_id: number
+  building_name: string
+  community_id: number
+  community_name: string
+  room: string
+  /** Empty when someone guesses at a room nobody lives in. */
+  households: { id: number; entrance: string }[]
+  /** Locked for everyone until then (the household ceiling was reached). */
+  locked_until: string | null
+  /** Every address's wrong codes in the room's window. */
+  wrong_codes: number
+  first_at: string | null
+  last_at: string | null
+  sources: LockoutSource[]
 }
 
 export interface CreatedHousehold extends Household {

@@ -20,6 +20,7 @@ const en: MessageSchema = {
   time: {
     minutes: '{n} min',
     seconds: '{n} s',
+    hours: '{n} h',
   },
   status: {
     not_started: 'Not started',
@@ -418,6 +419,9 @@ const en: MessageSchema = {
     network_error: 'Cannot reach the server. Check your connection and try again',
     invalid_credentials: 'The room or the code is wrong. Please check your slip',
     household_locked: 'Too many wrong codes. Please try again in {wait}',
+    household_locked_help:
+      'Too many wrong codes for this household from many places: sign-in is paused. Please try again in {wait}, or ask your community committee to lift it. Phones already signed in are not affected',
+    too_many_guesses: 'Too many wrong codes. Please try again on this phone in {wait}; other phones of your household are not affected, and your community committee can help',
     rate_limited: 'Too many attempts. Please try again in {wait}',
     rate_limited_soon: 'Too many attempts. Please try again later',
     token_retired: 'This QR code is no longer valid. Please scan the new poster',

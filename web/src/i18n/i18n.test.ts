@@ -39,6 +39,8 @@ describe('i18n catalogues', () => {
   it('translate every error code the API documents', () => {
     const codes = [
       'token_retired', 'building_not_found', 'invalid_credentials', 'household_locked', 'rate_limited',
+      // Sign-in lockout (issue 9).
+      'too_many_guesses', 'household_locked_help',
       'plan_not_found', 'ballot_not_found', 'stale_ballot', 'voting_not_open', 'voting_closed',
       'plan_not_current', 'idempotency_key_reused', 'no_published_plan', 'session_expired', 'sign_in_required',
       // The committee's console (issue 3).
@@ -76,6 +78,16 @@ describe('errorText', () => {
   it('tells how long to wait on 429 from Retry-After', () => {
     expect(text(new ApiError(429, 'household_locked', '', {}, 900))).toBe('户码输错太多次，请 15 分钟后再试')
     expect(text(new ApiError(429, 'rate_limited', '', {}, 30))).toBe('尝试太频繁，请 30 秒后再试')
+  })
+
+  it('tells a phone paused for its own wrong codes that other phones still work', () => {
+    expect(text(new ApiError(429, 'too_many_guesses', '', {}, 840))).toBe('输错太多次，这部手机请 14 分钟后再试；家里其他手机不受影响，也可以请社区居委会帮忙')
+  })
+
+  it('tells a household locked by many places who can lift it, in hours', () => {
+    expect(text(new ApiError(429, 'household_locked', '', {}, 23 * 3600 + 10))).toBe(
+      '这一户被很多地方输错户码，已暂停登录，请 24 小时后再试，或请社区居委会解除。已经登录的手机不受影响',
+    )
   })
 
   it("falls back to the server's message for unknown codes", () => {

@@ -19,6 +19,7 @@ const zhCN = {
   time: {
     minutes: '{n} 分钟',
     seconds: '{n} 秒',
+    hours: '{n} 小时',
   },
   status: {
     not_started: '未开始',
@@ -417,6 +418,8 @@ const zhCN = {
     network_error: '连不上网络，请检查网络后再试',
     invalid_credentials: '房号或户码不对，请对一下纸条',
     household_locked: '户码输错太多次，请 {wait}后再试',
+    household_locked_help: '这一户被很多地方输错户码，已暂停登录，请 {wait}后再试，或请社区居委会解除。已经登录的手机不受影响',
+    too_many_guesses: '输错太多次，这部手机请 {wait}后再试；家里其他手机不受影响，也可以请社区居委会帮忙',
     rate_limited: '尝试太频繁，请 {wait}后再试',
     rate_limited_soon: '尝试太频繁，请稍后再试',
     token_retired: '这个二维码已经失效，请扫描新海报',

@@ -3,6 +3,7 @@ import accountsEn from './accounts.en'
 import type { StaffMessages } from './zh-CN'
 import feedbackEn from './feedback.en'
 import pipelineEn from './pipeline.en'
+import lockoutsEn from './lockouts.en'
 
 const en: StaffMessages = {
   title: 'Anju · console',
@@ -450,6 +451,7 @@ const en: StaffMessages = {
   ...feedbackEn,
   ...pipelineEn,
   ...accountsEn,
+  ...lockoutsEn,
 }
 
 export default en

@@ -2,6 +2,7 @@
 import accountsZh from './accounts.zh-CN'
 import feedbackZh from './feedback.zh-CN'
 import pipelineZh from './pipeline.zh-CN'
+import lockoutsZh from './lockouts.zh-CN'
 
 const zh = {
   title: '安居 · 工作台',
@@ -449,6 +450,7 @@ const zh = {
   ...feedbackZh,
   ...pipelineZh,
   ...accountsZh,
+  ...lockoutsZh,
 }
 
 export type StaffMessages = typeof zh

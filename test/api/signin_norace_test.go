@@ -1,0 +1,6 @@
+//go:build !race
+
+package api_test
+
+// timingRounds is how many times each sign-in path is timed.
+const timingRounds = 16
