@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -190,9 +191,26 @@ func (g *Guard) Household() echo.MiddlewareFunc {
 				return problem.Unauthorized("session_expired", "A new household code has been issued; sign in again with the code from the new slip.")
 			}
 			c.Set(householdKey, &h)
+			if g.tokens.renewable(sub.issuedAt) {
+				g.renew(c, h)
+			}
 			return next(c)
 		}
 	}
+}
+
+// renew answers with a fresh token for a household that signed in more than
+// RenewAfter ago: a phone in use never reaches the token's expiry, so it keeps
+// its session through a vote of any length, whatever happens to sign-in
+// meanwhile (a pause, a lock, a lost slip). Only a new code (a new code
+// version) or the phone staying unused for the whole token lifetime ends it.
+func (g *Guard) renew(c echo.Context, h Household) {
+	fresh, err := g.tokens.IssueHousehold(h.ID, h.CodeVersion)
+	if err != nil {
+		return // the old token is still valid; renewal can wait for the next request
+	}
+	c.Response().Header().Set(HeaderRenewedToken, fresh.Token)
+	c.Response().Header().Set(HeaderRenewedExpires, fresh.ExpiresAt.Format(time.RFC3339))
 }
 
 // StaffFrom returns the staff user the guard let through.

@@ -80,6 +80,7 @@ type subject struct {
 	id           int64
 	codeVersion  int
 	tokenVersion int
+	issuedAt     time.Time
 }
 
 var errBadToken = errors.New("bad token")
@@ -105,5 +106,24 @@ func (t *Tokens) parse(raw, aud string) (subject, error) {
 	if kind != wantKind {
 		return subject{}, errBadToken
 	}
-	return subject{kind: kind, id: id, codeVersion: c.CodeVersion, tokenVersion: c.TokenVersion}, nil
+	sub := subject{kind: kind, id: id, codeVersion: c.CodeVersion, tokenVersion: c.TokenVersion}
+	if c.IssuedAt != nil {
+		sub.issuedAt = c.IssuedAt.Time
+	}
+	return sub, nil
+}
+
+// RenewAfter is how old a household token gets before a request made with it
+// is answered with a fresh one (see Guard.Household).
+const RenewAfter = 24 * time.Hour
+
+// Renewal headers carry a household's fresh token and its expiry.
+const (
+	HeaderRenewedToken   = "X-Anju-Token"
+	HeaderRenewedExpires = "X-Anju-Token-Expires"
+)
+
+// renewable tells whether a household token issued at issued should be renewed now.
+func (t *Tokens) renewable(issued time.Time) bool {
+	return !issued.IsZero() && t.now().Sub(issued) >= RenewAfter
 }

@@ -44,4 +44,16 @@ describe('ApiClient', () => {
     const err = await residentApi(new ApiClient()).plan().catch((e) => e)
     expect(err).toMatchObject({ status: 502, code: 'http_502' })
   })
+
+  it('hands a renewed token to onToken, only when one was sent', async () => {
+    const renewed: string[] = []
+    mockFetch({
+      'GET /api/v1/me/plan': json(200, {}, { 'X-Anju-Token': 'fresh', 'X-Anju-Token-Expires': '2027-01-07T08:00:00Z' }),
+      'GET /api/v1/public/buildings/t1': json(200, {}, { 'X-Anju-Token': 'stray', 'X-Anju-Token-Expires': '2027-01-07T08:00:00Z' }),
+    })
+    const api = residentApi(new ApiClient({ token: () => 'jwt', onToken: (t, e) => renewed.push(`${t}@${e}`) }))
+    await api.plan()
+    await api.building('t1')
+    expect(renewed).toEqual(['fresh@2027-01-07T08:00:00Z'])
+  })
 })

@@ -54,17 +54,26 @@ export interface ClientOptions {
   base?: string
   /** Bearer token to send, read on every call. */
   token?: () => string | null
+  /** Told when the server answers with a fresh token for the one sent
+   * (a household's session is renewed while the phone is in use). */
+  onToken?: (token: string, expiresAt: string) => void
   fetch?: typeof fetch
 }
+
+/** The headers that carry a renewed token and its expiry (server/auth/token.go). */
+export const RENEWED_TOKEN = 'X-Anju-Token'
+export const RENEWED_EXPIRES = 'X-Anju-Token-Expires'
 
 export class ApiClient {
   private readonly base: string
   private readonly token: () => string | null
+  private readonly onToken: (token: string, expiresAt: string) => void
   private readonly fetchImpl: () => typeof fetch
 
   constructor(opts: ClientOptions = {}) {
     this.base = opts.base ?? '/api/v1'
     this.token = opts.token ?? (() => null)
+    this.onToken = opts.onToken ?? (() => {})
     // Looked up per call so tests can replace globalThis.fetch after import.
     this.fetchImpl = () => opts.fetch ?? globalThis.fetch.bind(globalThis)
   }
@@ -130,13 +139,18 @@ export class ApiClient {
       headers['Content-Type'] = 'application/json'
       body = JSON.stringify(opts.body)
     }
+    let res: Response
     try {
-      return await this.fetchImpl()(this.base + path, { method, headers, body, signal: opts.signal })
+      res = await this.fetchImpl()(this.base + path, { method, headers, body, signal: opts.signal })
     } catch (e) {
       if (e instanceof DOMException && e.name === 'AbortError') throw e
       if (e instanceof Error && e.name === 'AbortError') throw e
       throw new ApiError(0, NETWORK_ERROR, e instanceof Error ? e.message : String(e))
     }
+    const renewed = res.headers.get(RENEWED_TOKEN)
+    const expires = res.headers.get(RENEWED_EXPIRES)
+    if (token && renewed && expires) this.onToken(renewed, expires)
+    return res
   }
 }
 

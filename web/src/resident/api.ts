@@ -3,9 +3,9 @@
 import { ref } from 'vue'
 import { ApiClient, isApiError } from '../api/http'
 import { residentApi } from '../api/resident'
-import { authToken, signOut } from './session'
+import { authToken, renewSession, signOut } from './session'
 
-export const client = new ApiClient({ token: authToken })
+export const client = new ApiClient({ token: authToken, onToken: renewSession })
 export const api = residentApi(client)
 
 /** Why the last session ended (an error code), shown on the sign-in form. */

@@ -63,6 +63,16 @@ export function startSession(res: HouseholdSignIn, fromBuilding: string): void {
   if (previous !== res.household.id) void clearApiCache()
 }
 
+/** Takes a fresh token the server handed out for the one in use (a phone
+ * that keeps being used never reaches its token's expiry). An older answer —
+ * one the service worker replays from its cache, say — never replaces a newer token. */
+export function renewSession(token: string, expiresAt: string): void {
+  const s = session.value
+  if (!s || !(Date.parse(expiresAt) > Date.parse(s.expiresAt))) return
+  session.value = { ...s, token, expiresAt }
+  writeJSON(SESSION_KEY, session.value)
+}
+
 export function signOut(): void {
   session.value = null
   remove(SESSION_KEY)
