@@ -2,6 +2,7 @@ package files
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -30,8 +31,18 @@ func sideways(t *testing.T) []byte {
 	return append(append(append([]byte{}, raw[:2]...), app1...), raw[2:]...)
 }
 
+// clean runs Service.Clean, which needs no database.
+func clean(t *testing.T, data []byte, allowed ...string) ([]byte, string, error) {
+	t.Helper()
+	c, err := NewService(nil).Clean(context.Background(), data, allowed...)
+	if err != nil {
+		return nil, "", err
+	}
+	return c.data, c.kind, nil
+}
+
 func TestCleanTurnsPhotosUprightAndDropsEXIF(t *testing.T) {
-	out, kind, err := Clean(sideways(t), JPEG, PNG)
+	out, kind, err := clean(t, sideways(t), JPEG, PNG)
 	if err != nil || kind != JPEG {
 		t.Fatalf("clean: %v %s", err, kind)
 	}
@@ -52,7 +63,7 @@ func TestCleanShrinksHugePhotos(t *testing.T) {
 	if err := jpeg.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 2800, 1400)), nil); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err := Clean(buf.Bytes(), JPEG)
+	out, _, err := clean(t, buf.Bytes(), JPEG)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -201,8 +201,12 @@ func (s *Service) Confirm(ctx context.Context, by *auth.Staff, id int64, n int, 
 	if _, err := s.projects.Get(ctx, by, id); err != nil {
 		return nil, err
 	}
+	evidence, err := s.files.Clean(ctx, in.Evidence, files.JPEG, files.PNG, files.PDF)
+	if err != nil {
+		return nil, err
+	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		f, err := s.files.Save(ctx, tx, &by.ID, in.Evidence, files.JPEG, files.PNG, files.PDF)
+		f, err := s.files.Store(tx, &by.ID, evidence)
 		if err != nil {
 			return err
 		}
@@ -301,8 +305,7 @@ func (h *Handlers) evidence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return c.Blob(http.StatusOK, f.ContentType, data)
+	return files.Send(c, f, data, fmt.Sprintf("project-%d-criterion-%d", id, n), "private, no-store")
 }
 
 func criteriaRoutes(h *Handlers) []httpx.Route {
