@@ -8,40 +8,38 @@ import (
 	"image/jpeg"
 	"image/png"
 
-	"github.com/disintegration/imaging"
-
 	"anju/server/problem"
 )
 
 // An image is decoded, shrunk to MaxSide, turned upright and re-encoded in
 // stages, each dropping what the next does not need, so the memory held at
 // once is the largest stage, not the sum: the decoded picture and its box-
-// shrunk copy; that copy and the resampled result; the result and its encoding.
+// shrunk copy; that copy, the horizontal pass and the result; the result and
+// its upright copy. Everything runs on the calling goroutine.
 
 // shrinkFactor is the whole factor a box filter reduces an image by before the
-// Lanczos filter does the rest (at most halving): box-averaging k×k pixels is
-// cheap and exact, while Lanczos on a 40 MP image costs seconds and a large
-// intermediate picture.
+// cubic filter does the rest (at most halving): box-averaging k×k pixels is
+// cheap and exact, while a cubic over a 40 MP image costs seconds.
 func shrinkFactor(w, h int) int {
 	k := max(w, h) / MaxSide
 	return max(1, min(k, w, h))
 }
 
-// workBytes estimates the memory an image of w×h pixels needs besides its
-// decoded form (decodeBytes), stage by stage; the largest stage counts.
+// workBytes estimates the memory an image of w×h pixels takes at its largest
+// stage, given the bytes of its decoded form.
 func workBytes(w, h int, decoded int64) int64 {
 	if w <= MaxSide && h <= MaxSide {
-		return decoded + 2*4*int64(w)*int64(h) // turned upright, then encoded
+		return decoded + 2*4*int64(w)*int64(h) // made RGBA and turned upright
 	}
 	k := shrinkFactor(w, h)
-	bw, bh := int64(w/k), int64(h/k)
-	box := 4 * bw * bh
-	final := int64(4 * MaxSide * MaxSide)
-	pass := 4 * int64(MaxSide) * max(bw, bh) // imaging resizes one direction at a time
-	if k == 1 {
-		box = 0
+	dw, dh := fitSize(w, h)
+	mid := 4 * int64(dw) * int64(h/k) // the horizontal pass
+	final := 4 * int64(dw) * int64(dh)
+	if k == 1 { // the decoded picture is read by the horizontal pass itself
+		return max(decoded+mid+final, 3*final)
 	}
-	return max(decoded+box, box+pass+final, 3*final)
+	box := 4 * int64(w/k) * int64(h/k)
+	return max(decoded+box, box+mid+final, 3*final)
 }
 
 // process decodes, shrinks, turns upright and re-encodes an image whose header
@@ -52,10 +50,11 @@ func process(data []byte, kind string) ([]byte, error) {
 		return nil, problem.Invalid("unreadable_image", "The image cannot be read; take the photo again.")
 	}
 	if b := img.Bounds(); b.Dx() > MaxSide || b.Dy() > MaxSide {
+		dw, dh := fitSize(b.Dx(), b.Dy())
 		if k := shrinkFactor(b.Dx(), b.Dy()); k > 1 {
 			img = boxShrink(img, k)
 		}
-		img = imaging.Fit(img, MaxSide, MaxSide, imaging.Lanczos)
+		img = resample(img, dw, dh)
 	}
 	if kind == JPEG {
 		// Phones store photos sideways with an EXIF orientation tag; turn the
@@ -66,7 +65,7 @@ func process(data []byte, kind string) ([]byte, error) {
 	if kind == PNG {
 		err = png.Encode(&out, img)
 	} else {
-		err = jpeg.Encode(&out, opaqueRGBA(img), &jpeg.Options{Quality: 85})
+		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: 85})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("re-encode image: %w", err)
@@ -107,35 +106,4 @@ func boxShrink(src image.Image, k int) *image.RGBA {
 		}
 	}
 	return dst
-}
-
-// upright applies an EXIF orientation (imaging rotates counter-clockwise).
-func upright(img image.Image, orientation int) image.Image {
-	switch orientation {
-	case 2:
-		return imaging.FlipH(img)
-	case 3:
-		return imaging.Rotate180(img)
-	case 4:
-		return imaging.FlipV(img)
-	case 5:
-		return imaging.Transpose(img)
-	case 6:
-		return imaging.Rotate270(img)
-	case 7:
-		return imaging.Transverse(img)
-	case 8:
-		return imaging.Rotate90(img)
-	}
-	return img
-}
-
-// opaqueRGBA hands image/jpeg an opaque NRGBA picture as RGBA (the same bytes
-// when every pixel is opaque), which it encodes on its fast path instead of
-// pixel by pixel through the image.Image interface.
-func opaqueRGBA(img image.Image) image.Image {
-	if n, ok := img.(*image.NRGBA); ok && n.Opaque() {
-		return &image.RGBA{Pix: n.Pix, Stride: n.Stride, Rect: n.Rect}
-	}
-	return img
 }
