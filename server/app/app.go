@@ -56,6 +56,7 @@ type App struct {
 	Consent  *consent.Service
 	Feedback *feedback.Service
 	Pipeline *pipeline.Service
+	Files    *files.Service
 	Routes   []httpx.Route
 	openAPI  map[string]any
 	stop     context.CancelFunc
@@ -92,7 +93,12 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	staffs := auth.NewStaffs(db, auditLog, hasher)
 	reg := registry.NewService(db, auditLog, cfg, guessLimits(cfg.SignIn), hasher)
 	prj := projects.NewService(db, auditLog, reg)
-	fileSvc := files.NewService(db, files.Folder{Dir: cfg.FilesDir})
+	fileSvc := files.NewService(db)
+	// Files live in the database; files_dir is read only to import what an
+	// earlier release kept there (idempotent, so on every start).
+	if _, err := fileSvc.ImportFolder(ctx, cfg.FilesDir, log); err != nil {
+		return nil, fmt.Errorf("import the files of files_dir %s: %w", cfg.FilesDir, err)
+	}
 	pl, err := plans.NewService(ctx, db, auditLog, prj, fileSvc)
 	if err != nil {
 		return nil, err
@@ -161,7 +167,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	go stages.RunStarter(background, time.Minute, func(err error) { log.Error("start criteria sweep", "err", err) })
 	go reg.RunSweeper(background, 10*time.Minute, func(err error) { log.Error("sign-in counter sweep", "err", err) })
 	return &App{Config: cfg, Log: log, DB: db, Echo: e, Staffs: staffs, Hasher: hasher, Registry: reg, Projects: prj,
-		Plans: pl, Consent: cons, Feedback: fb, Pipeline: stages, Routes: routes, openAPI: doc, stop: stop}, nil
+		Plans: pl, Consent: cons, Feedback: fb, Pipeline: stages, Files: fileSvc, Routes: routes, openAPI: doc, stop: stop}, nil
 }
 
 // Close stops the background work and releases the database.

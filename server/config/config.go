@@ -20,7 +20,7 @@ type Config struct {
 	HTTPAddr           string        `yaml:"http_addr"`
 	PublicURL          string        `yaml:"public_url"`
 	DatabaseURL        string        `yaml:"database_url"`
-	FilesDir           string        `yaml:"files_dir"`
+	FilesDir           string        `yaml:"files_dir"` // only read at start: imports the uploads earlier releases kept there
 	JWTSecret          string        `yaml:"jwt_secret"`
 	StaffTokenTTL      time.Duration `yaml:"staff_token_ttl"`
 	HouseholdTokenTTL  time.Duration `yaml:"household_token_ttl"`
@@ -175,9 +175,6 @@ func (c Config) Validate() error {
 	}
 	if c.DatabaseURL == "" {
 		return errors.New("database_url is empty: give a SQLite file path or a postgres:// URL")
-	}
-	if c.FilesDir == "" {
-		return errors.New("files_dir is empty: name the folder where uploaded photos and drawings are kept")
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		return errors.New("jwt_secret must be at least 32 characters (or empty to generate one)")

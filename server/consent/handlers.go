@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -188,8 +189,7 @@ func (h *Handlers) evidence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return c.Blob(http.StatusOK, f.ContentType, data)
+	return files.Send(c, f, data, fmt.Sprintf("paper-ballot-%d", id), "private, no-store")
 }
 
 func (h *Handlers) close(c echo.Context) error {

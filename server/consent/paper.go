@@ -45,6 +45,12 @@ func (s *Service) RecordPaper(ctx context.Context, by *auth.Staff, planID int64,
 	if err != nil {
 		return nil, problem.Field("household_id", "no household %d exists", in.HouseholdID)
 	}
+	// The photo is decoded and re-encoded before the plan's vote lock is taken:
+	// votes on the plan wait for the lock, not for an image.
+	photo, err := s.files.Clean(ctx, in.Photo, files.JPEG, files.PNG)
+	if err != nil {
+		return nil, err
+	}
 	var receipt *Receipt
 	var projectID int64
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -62,20 +68,20 @@ func (s *Service) RecordPaper(ctx context.Context, by *auth.Staff, planID int64,
 		if err := votingOpen(&t.Plan, s.now()); err != nil {
 			return err
 		}
-		photo, err := s.files.Save(ctx, tx, &by.ID, in.Photo, files.JPEG, files.PNG)
+		stored, err := s.files.Store(tx, &by.ID, photo)
 		if err != nil {
 			return err
 		}
 		rev := &Revision{PlanID: t.ID, HouseholdID: hh.ID, PlanChoice: in.PlanChoice, ManagementChoice: in.ManagementChoice,
-			Channel: ChannelPaper, RecordedBy: &by.ID, SignaturePNG: []byte{}, EvidenceFileID: &photo.ID,
-			EvidenceSHA256: photo.SHA256, RequestHash: "paper:" + photo.SHA256}
+			Channel: ChannelPaper, RecordedBy: &by.ID, SignaturePNG: []byte{}, EvidenceFileID: &stored.ID,
+			EvidenceSHA256: stored.SHA256, RequestHash: "paper:" + stored.SHA256}
 		receipt, err = s.recordVote(tx, t, rev, in.Replaces, by.Actor())
 		if err != nil {
 			return err
 		}
 		return s.audit.Record(tx, by.Actor(), "ballot.paper", "plan", t.ID, map[string]any{"household_id": hh.ID,
 			"revision_id": rev.ID, "plan_choice": rev.PlanChoice, "management_choice": rev.ManagementChoice,
-			"photo_sha256": photo.SHA256})
+			"photo_sha256": stored.SHA256})
 	})
 	if err != nil {
 		return nil, err

@@ -241,13 +241,18 @@ func (s *Service) File(ctx context.Context, hh *auth.Household, in NewComplaint,
 	}
 	d := s.cal.Deadline(now, s.cfg.AckWorkingDays)
 	c.Deadline = &d
+	// A household at its limit is told so before its photos are decoded; the
+	// check inside the transaction is the one that holds.
+	if err := tooManyOpen(s.db.WithContext(ctx), hh.ID); err != nil {
+		return nil, false, err
+	}
+	photos, err := s.files.CleanEach(ctx, uploadData(in.Photos), files.JPEG, files.PNG)
+	if err != nil {
+		return nil, false, err
+	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		var open int64
-		if err := tx.Model(&Complaint{}).Where("household_id = ? AND status IN ?", hh.ID, openStatuses()).Count(&open).Error; err != nil {
+		if err := tooManyOpen(tx, hh.ID); err != nil {
 			return err
-		}
-		if open >= MaxOpenComplaints {
-			return problem.Conflict("too_many_open_complaints", "Your household already has %d complaints being handled; wait for them to be answered, or add to one of them by calling your committee.", open)
 		}
 		if err := tx.Create(c).Error; err != nil {
 			if store.IsUniqueViolation(err) {
@@ -255,7 +260,7 @@ func (s *Service) File(ctx context.Context, hh *auth.Household, in NewComplaint,
 			}
 			return err
 		}
-		if err := s.savePhotos(ctx, tx, c.ID, in.Photos); err != nil {
+		if err := s.savePhotos(tx, c.ID, photos); err != nil {
 			return err
 		}
 		return tx.Create(&Event{ComplaintID: c.ID, Kind: "status", ToStatus: string(Submitted), ActorType: ByHousehold,
@@ -327,13 +332,22 @@ func (s *Service) byIdempotencyKey(ctx context.Context, householdID int64, key s
 	return &cs[0], nil
 }
 
-func (s *Service) savePhotos(ctx context.Context, tx *gorm.DB, complaintID int64, photos []httpx.Upload) error {
+func tooManyOpen(db *gorm.DB, householdID int64) error {
+	var open int64
+	if err := db.Model(&Complaint{}).Where("household_id = ? AND status IN ?", householdID, openStatuses()).Count(&open).Error; err != nil {
+		return err
+	}
+	if open >= MaxOpenComplaints {
+		return problem.Conflict("too_many_open_complaints", "Your household already has %d complaints being handled; wait for them to be answered, or add to one of them by calling your committee.", open)
+	}
+	return nil
+}
+
+// savePhotos stores photos cleaned before the transaction.
+func (s *Service) savePhotos(tx *gorm.DB, complaintID int64, photos []*files.Cleaned) error {
 	for i, p := range photos {
-		f, err := s.files.Save(ctx, tx, nil, p.Data, files.JPEG, files.PNG)
+		f, err := s.files.Store(tx, nil, p)
 		if err != nil {
-			if pe, ok := problem.As(err); ok {
-				return pe.With("photo", i+1)
-			}
 			return err
 		}
 		if err := tx.Create(&complaintPhoto{ComplaintID: complaintID, FileID: f.ID, Seq: i + 1}).Error; err != nil {
@@ -341,6 +355,14 @@ func (s *Service) savePhotos(ctx context.Context, tx *gorm.DB, complaintID int64
 		}
 	}
 	return nil
+}
+
+func uploadData(ups []httpx.Upload) [][]byte {
+	out := make([][]byte, len(ups))
+	for i, u := range ups {
+		out[i] = u.Data
+	}
+	return out
 }
 
 func requestHash(in NewComplaint) string {

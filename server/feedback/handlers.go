@@ -275,8 +275,7 @@ func (h *Handlers) photo(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "private, max-age=86400")
-	return c.Blob(http.StatusOK, f.ContentType, data)
+	return files.Send(c, f, data, "photo", "private, max-age=86400")
 }
 
 func (h *Handlers) queue(c echo.Context) error {

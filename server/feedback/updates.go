@@ -94,17 +94,18 @@ func (s *Service) PostUpdate(ctx context.Context, by *auth.Staff, projectID int6
 	if _, _, err := s.projectScope(ctx, by, projectID); err != nil {
 		return nil, err
 	}
+	photos, err := s.files.CleanEach(ctx, uploadData(in.Photos), files.JPEG, files.PNG)
+	if err != nil {
+		return nil, err
+	}
 	u := &Update{ProjectID: projectID, CatalogCode: code, Text: text, Author: author, CreatedBy: by.ID, CreatedAt: store.Now()}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(u).Error; err != nil {
 			return err
 		}
-		for i, p := range in.Photos {
-			f, err := s.files.Save(ctx, tx, &by.ID, p.Data, files.JPEG, files.PNG)
+		for i, p := range photos {
+			f, err := s.files.Store(tx, &by.ID, p)
 			if err != nil {
-				if pe, ok := problem.As(err); ok {
-					return pe.With("photo", i+1)
-				}
 				return err
 			}
 			if err := tx.Create(&progressPhoto{UpdateID: u.ID, FileID: f.ID, Seq: i + 1}).Error; err != nil {

@@ -1,28 +1,27 @@
 // Package files keeps uploaded files — photos of signed paper ballots, plan
-// drawings — behind one storage interface (a local folder by default). Every
-// upload is checked by its content, not its name; images are size- and
-// pixel-limited and re-encoded, which drops EXIF metadata such as the place a
-// photo was taken.
+// drawings, complaint and progress photos, start-criteria evidence — in the
+// database, in the same transaction as the record that refers to them, so a
+// database backup is a backup of the evidence and every instance serves every
+// file. Every upload is checked by its content, not its name; images are size-
+// and pixel-limited and re-encoded, which drops EXIF metadata such as the place
+// a photo was taken.
+//
+// Cleaning and storing are two steps on purpose: Clean decodes and re-encodes
+// (seconds of CPU and up to a few hundred MiB for a large image) before any
+// transaction or lock, within a per-server budget of decoded image memory;
+// Store takes only what Clean made and writes it inside the caller's
+// transaction.
 package files
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"fmt"
-	"image"
-	"image/jpeg"
-	"image/png"
-	"net/http"
-	"os"
-	"path/filepath"
+	"sync/atomic"
 	"time"
 
-	"github.com/disintegration/imaging"
 	"gorm.io/gorm"
 
+	"anju/server/limit"
 	"anju/server/problem"
 	"anju/server/random"
 	"anju/server/store"
@@ -34,6 +33,13 @@ const (
 	MaxPixels = 40_000_000
 	// MaxSide is the longest side a stored image keeps, in pixels.
 	MaxSide = 2560
+	// DecodeBudget bounds the memory that decoding and re-encoding images may
+	// hold at once in one server (estimated from each image's header before it
+	// is decoded); an image that needs more on its own is refused.
+	DecodeBudget = 256 << 20
+	// DecodeWait is how long an upload waits for its share of the budget
+	// before it is refused with 503 server_busy and Retry-After.
+	DecodeWait = 10 * time.Second
 )
 
 // Kinds of content accepted.
@@ -43,141 +49,74 @@ const (
 	PDF  = "application/pdf"
 )
 
-// Storage keeps file bytes under a key.
-type Storage interface {
-	Put(ctx context.Context, key string, data []byte) error
-	Get(ctx context.Context, key string) ([]byte, error)
-}
-
-// Folder stores files in a local directory.
-type Folder struct{ Dir string }
-
-// Put writes the file atomically.
-func (f Folder) Put(_ context.Context, key string, data []byte) error {
-	if err := os.MkdirAll(f.Dir, 0o750); err != nil {
-		return err
-	}
-	tmp := filepath.Join(f.Dir, "."+key+".tmp")
-	if err := os.WriteFile(tmp, data, 0o640); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(f.Dir, key))
-}
-
-// Get reads a file.
-func (f Folder) Get(_ context.Context, key string) ([]byte, error) {
-	data, err := os.ReadFile(filepath.Join(f.Dir, filepath.Base(key)))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, store.ErrNotFound
-	}
-	return data, err
-}
-
-// File is a stored upload.
+// File is a stored upload's record; its bytes are in file_blobs.
 type File struct {
 	ID          int64
 	Token       string
 	SHA256      string `gorm:"column:sha256"`
 	ContentType string
 	Size        int64
-	StorageKey  string
-	CreatedBy   *int64
-	CreatedAt   time.Time
+	// StorageKey names the file in files_dir for files of releases that kept
+	// them there (imported at start); empty for files kept only in the database.
+	StorageKey string
+	CreatedBy  *int64
+	CreatedAt  time.Time
 }
 
-// Service stores and serves files.
+// blob is a file's bytes, apart from its record so that listing files never
+// reads them.
+type blob struct {
+	FileID int64 `gorm:"primaryKey;autoIncrement:false"`
+	Data   []byte
+}
+
+// TableName binds blob to its table.
+func (blob) TableName() string { return "file_blobs" }
+
+// Service cleans, stores and serves files.
 type Service struct {
-	db      *store.DB
-	storage Storage
+	db *store.DB
+	// gate admits images by the MiB their decoding needs; every image takes at
+	// least minWeight, which keeps one core free for everything else.
+	gate      *limit.Gate
+	minWeight int64
+	decoding  atomic.Pointer[func()]
 }
 
-// NewService returns the file service on a storage.
-func NewService(db *store.DB, storage Storage) *Service { return &Service{db: db, storage: storage} }
-
-// Clean checks an upload by its content and returns what to store: images
-// re-encoded (no EXIF), PDFs as they are. allowed lists the accepted kinds.
-func Clean(data []byte, allowed ...string) ([]byte, string, error) {
-	if len(data) == 0 {
-		return nil, "", problem.Invalid("empty_file", "The file is empty.")
-	}
-	if len(data) > MaxBytes {
-		return nil, "", problem.TooLarge("file_too_large", "The file is larger than 10 MiB; take the photo at a lower resolution.")
-	}
-	kind := http.DetectContentType(data)
-	ok := false
-	for _, a := range allowed {
-		ok = ok || a == kind
-	}
-	if !ok {
-		return nil, "", problem.Invalid("unsupported_file_type", "This file is not one of the accepted kinds (%s); it looks like %s.", joinKinds(allowed), kind)
-	}
-	if kind == PDF {
-		if !bytes.HasPrefix(data, []byte("%PDF-")) {
-			return nil, "", problem.Invalid("unsupported_file_type", "The PDF file is damaged.")
-		}
-		return data, kind, nil
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, "", problem.Invalid("unreadable_image", "The image cannot be read; take the photo again.")
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return nil, "", problem.Invalid("image_too_large", "The image has %d×%d pixels; at most 40 megapixels are accepted.", cfg.Width, cfg.Height)
-	}
-	// Phones store photos sideways with an EXIF orientation tag; turn the
-	// pixels upright before re-encoding drops the tag, and keep the long side
-	// within MaxSide so a resident's 50 MP photo does not fill the disk.
-	img, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
-	if err != nil {
-		return nil, "", problem.Invalid("unreadable_image", "The image cannot be read; take the photo again.")
-	}
-	if b := img.Bounds(); b.Dx() > MaxSide || b.Dy() > MaxSide {
-		img = imaging.Fit(img, MaxSide, MaxSide, imaging.Lanczos)
-	}
-	var out bytes.Buffer
-	if kind == PNG {
-		err = png.Encode(&out, img)
-	} else {
-		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: 85})
-	}
-	if err != nil {
-		return nil, "", fmt.Errorf("re-encode image: %w", err)
-	}
-	return out.Bytes(), kind, nil
+// NewService returns the file service on db.
+func NewService(db *store.DB) *Service {
+	budget := int64(DecodeBudget >> 20)
+	workers := max(1, limit.Cores()-1)
+	return &Service{db: db, gate: limit.NewGate(budget, DecodeWait), minWeight: budget / workers}
 }
 
-func joinKinds(kinds []string) string {
-	names := map[string]string{JPEG: "JPEG", PNG: "PNG", PDF: "PDF"}
-	s := ""
-	for i, k := range kinds {
-		if i > 0 {
-			s += ", "
-		}
-		s += names[k]
-	}
-	return s
-}
+// WhileDecoding registers fn to be called whenever an image is about to be
+// decoded; tests use it to prove that no database connection is held then.
+func (s *Service) WhileDecoding(fn func()) { s.decoding.Store(&fn) }
 
-// Save cleans and stores an upload inside tx and returns its record.
-func (s *Service) Save(ctx context.Context, tx *gorm.DB, by *int64, data []byte, allowed ...string) (*File, error) {
-	clean, kind, err := Clean(data, allowed...)
-	if err != nil {
-		return nil, err
+// Store writes a cleaned upload and its record inside tx.
+func (s *Service) Store(tx *gorm.DB, by *int64, c *Cleaned) (*File, error) {
+	if c == nil {
+		return nil, errors.New("files: Store needs an upload made by Clean")
 	}
 	token, err := random.Token()
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(clean)
-	f := &File{Token: token, SHA256: hex.EncodeToString(sum[:]), ContentType: kind, Size: int64(len(clean)),
-		StorageKey: token, CreatedBy: by, CreatedAt: store.Now()}
-	if err := s.storage.Put(ctx, f.StorageKey, clean); err != nil {
-		return nil, fmt.Errorf("store file: %w", err)
-	}
+	f := &File{Token: token, SHA256: c.sha256, ContentType: c.kind, Size: int64(len(c.data)), CreatedBy: by, CreatedAt: store.Now()}
 	if err := tx.Create(f).Error; err != nil {
 		return nil, err
 	}
+	if err := tx.Create(&blob{FileID: f.ID, Data: c.data}).Error; err != nil {
+		return nil, err
+	}
 	return f, nil
+}
+
+// errMissing answers for a file whose record exists but whose bytes were not
+// found when the files of an earlier release were imported.
+func errMissing(id int64) error {
+	return problem.Gone("file_missing", "File %d was not in the files folder of the earlier release when it was imported into the database. Ask the administrator to put it back there and restart the server.", id)
 }
 
 // Open returns a stored file's record and bytes.
@@ -186,11 +125,14 @@ func (s *Service) Open(ctx context.Context, id int64) (*File, []byte, error) {
 	if err := s.db.WithContext(ctx).Take(&f, id).Error; err != nil {
 		return nil, nil, store.NotFound(err)
 	}
-	data, err := s.storage.Get(ctx, f.StorageKey)
-	if err != nil {
+	var bs []blob
+	if err := s.db.WithContext(ctx).Where("file_id = ?", id).Limit(1).Find(&bs).Error; err != nil {
 		return nil, nil, err
 	}
-	return &f, data, nil
+	if len(bs) == 0 {
+		return nil, nil, errMissing(id)
+	}
+	return &f, bs[0].Data, nil
 }
 
 // ByToken finds a file by its public token.

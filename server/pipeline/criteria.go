@@ -200,6 +200,10 @@ func (s *Service) Confirm(ctx context.Context, by *auth.Staff, id int64, n int, 
 	if _, err := s.projects.Get(ctx, by, id); err != nil {
 		return nil, err
 	}
+	evidence, err := s.files.Clean(ctx, in.Evidence, files.JPEG, files.PNG, files.PDF)
+	if err != nil {
+		return nil, err
+	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		// Confirmations of one project are serialised: two at once (a double
 		// tap) would otherwise both delete-then-insert and one hit the unique
@@ -207,7 +211,7 @@ func (s *Service) Confirm(ctx context.Context, by *auth.Staff, id int64, n int, 
 		if err := s.db.Lock(tx, lockCriteria, id); err != nil {
 			return err
 		}
-		f, err := s.files.Save(ctx, tx, &by.ID, in.Evidence, files.JPEG, files.PNG, files.PDF)
+		f, err := s.files.Store(tx, &by.ID, evidence)
 		if err != nil {
 			return err
 		}
@@ -306,8 +310,7 @@ func (h *Handlers) evidence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return c.Blob(http.StatusOK, f.ContentType, data)
+	return files.Send(c, f, data, fmt.Sprintf("project-%d-criterion-%d", id, n), "private, no-store")
 }
 
 func criteriaRoutes(h *Handlers) []httpx.Route {

@@ -52,6 +52,10 @@ func (s *Service) Attach(ctx context.Context, by *auth.Staff, planID int64, titl
 	if err != nil {
 		return nil, err
 	}
+	clean, err := s.files.Clean(ctx, data, files.JPEG, files.PNG, files.PDF)
+	if err != nil {
+		return nil, err
+	}
 	var out *AttachmentView
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := s.db.Lock(tx, lockNamespace, p.ProjectID); err != nil {
@@ -67,7 +71,7 @@ func (s *Service) Attach(ctx context.Context, by *auth.Staff, planID int64, titl
 		if n >= maxAttachments {
 			return problem.Conflict("too_many_attachments", "A plan can carry at most %d attachments.", maxAttachments)
 		}
-		f, err := s.files.Save(ctx, tx, &by.ID, data, files.JPEG, files.PNG, files.PDF)
+		f, err := s.files.Store(tx, &by.ID, clean)
 		if err != nil {
 			return err
 		}
@@ -144,36 +148,39 @@ func (s *Service) attachments(ctx context.Context, p *Plan) ([]AttachmentView, e
 	return out, nil
 }
 
-// PublicFile returns a file attached to a published plan; anything else is not found.
-func (s *Service) PublicFile(ctx context.Context, token string) (*files.File, []byte, error) {
+// PublicFile returns a file attached to a published plan, with its title;
+// anything else is not found.
+func (s *Service) PublicFile(ctx context.Context, token string) (*files.File, []byte, string, error) {
 	f, err := s.files.ByToken(ctx, token)
 	if err != nil {
-		return nil, nil, problem.NotFound("file_not_found", "No published file has this address.")
+		return nil, nil, "", problem.NotFound("file_not_found", "No published file has this address.")
 	}
-	var n int64
+	var titles []string
 	if err := s.db.WithContext(ctx).Table("plan_attachments").Joins("JOIN plans ON plans.id = plan_attachments.plan_id").
-		Where("plan_attachments.file_id = ? AND plans.status <> 'draft'", f.ID).Count(&n).Error; err != nil {
-		return nil, nil, err
+		Where("plan_attachments.file_id = ? AND plans.status <> 'draft'", f.ID).Limit(1).Pluck("plan_attachments.title", &titles).Error; err != nil {
+		return nil, nil, "", err
 	}
-	if n == 0 {
-		return nil, nil, problem.NotFound("file_not_found", "No published file has this address.")
+	if len(titles) == 0 {
+		return nil, nil, "", problem.NotFound("file_not_found", "No published file has this address.")
 	}
-	return s.files.Open(ctx, f.ID)
+	f, data, err := s.files.Open(ctx, f.ID)
+	return f, data, titles[0], err
 }
 
-// DraftFile returns an attachment of a plan the caller may see.
-func (s *Service) DraftFile(ctx context.Context, by *auth.Staff, planID, attachmentID int64) (*files.File, []byte, error) {
+// DraftFile returns an attachment of a plan the caller may see, with its title.
+func (s *Service) DraftFile(ctx context.Context, by *auth.Staff, planID, attachmentID int64) (*files.File, []byte, string, error) {
 	if _, _, err := s.get(ctx, by, planID); err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	var a Attachment
 	if err := s.db.WithContext(ctx).Where("id = ? AND plan_id = ?", attachmentID, planID).Take(&a).Error; err != nil {
 		if errors.Is(store.NotFound(err), store.ErrNotFound) {
-			return nil, nil, problem.NotFound("attachment_not_found", "Plan %d has no attachment %d.", planID, attachmentID)
+			return nil, nil, "", problem.NotFound("attachment_not_found", "Plan %d has no attachment %d.", planID, attachmentID)
 		}
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	return s.files.Open(ctx, a.FileID)
+	f, data, err := s.files.Open(ctx, a.FileID)
+	return f, data, a.Title, err
 }
 
 func (h *Handlers) attach(c echo.Context) error {
@@ -220,19 +227,17 @@ func (h *Handlers) draftFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, data, err := h.svc.DraftFile(c.Request().Context(), s, id, aid)
+	f, data, title, err := h.svc.DraftFile(c.Request().Context(), s, id, aid)
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return c.Blob(http.StatusOK, f.ContentType, data)
+	return files.Send(c, f, data, title, "private, no-store")
 }
 
 func (h *Handlers) publicFile(c echo.Context) error {
-	f, data, err := h.svc.PublicFile(c.Request().Context(), c.Param("token"))
+	f, data, title, err := h.svc.PublicFile(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
-	return c.Blob(http.StatusOK, f.ContentType, data)
+	return files.Send(c, f, data, title, "public, max-age=86400")
 }

@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -119,6 +120,43 @@ func startEnv(t *testing.T, dialect string, cfg config.Config) *env {
 	e := startServer(t, dialect, cfg)
 	e.staff = e.createStaff("admin", "city", 0, 0)
 	return e
+}
+
+// logBuffer collects the server's log lines for a test to read.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func (l *logBuffer) lines() []string { return strings.Split(strings.TrimSpace(l.String()), "\n") }
+
+// startLogged starts a server on cfg's database like startServer, logging
+// everything from debug up into the returned buffer.
+func startLogged(t *testing.T, dialect string, cfg config.Config) (*env, *logBuffer) {
+	t.Helper()
+	logs := &logBuffer{}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if err != nil {
+		t.Fatalf("start app: %v", err)
+	}
+	srv := httptest.NewServer(a.Echo)
+	t.Cleanup(func() {
+		srv.Close()
+		_ = a.Close()
+	})
+	return &env{t: t, app: a, srv: srv, dialect: dialect, dbURL: cfg.DatabaseURL}, logs
 }
 
 // startServer starts a server on cfg's database.

@@ -2,62 +2,15 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-
-	"anju/server/app"
-	"anju/server/config"
 )
-
-// logBuffer collects the server's log lines for a test to read.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) lines() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Split(strings.TrimSpace(l.buf.String()), "\n")
-}
-
-// startLogged starts a server like startEnv does, logging into the returned buffer.
-func startLogged(t *testing.T, dialect string, tweak func(*config.Config)) (*env, *logBuffer) {
-	t.Helper()
-	cfg := testConfig(t, freshDatabase(t, dialect))
-	if tweak != nil {
-		tweak(&cfg)
-	}
-	logs := &logBuffer{}
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	if err != nil {
-		t.Fatalf("start app: %v", err)
-	}
-	srv := httptest.NewServer(a.Echo)
-	t.Cleanup(func() {
-		srv.Close()
-		_ = a.Close()
-	})
-	e := &env{t: t, app: a, srv: srv, dialect: dialect, dbURL: cfg.DatabaseURL}
-	e.staff = e.createStaff("admin", "city", 0, 0)
-	return e, logs
-}
 
 // raw sends a request and returns status, headers and body, whatever the status.
 func (e *env) raw(method, path, token, contentType string, body []byte) (int, http.Header, []byte) {
@@ -111,7 +64,10 @@ var logStatus = regexp.MustCompile(`msg=request method=(\S+) path=\S+ route=(\S+
 func TestMonitoringCountsTheStatusTheClientGot(t *testing.T) {
 	for _, d := range dialects(t) {
 		t.Run(d, func(t *testing.T) {
-			e, logs := startLogged(t, d, func(c *config.Config) { c.LoginRatePerMinute = 60 })
+			cfg := testConfig(t, freshDatabase(t, d))
+			cfg.LoginRatePerMinute = 60
+			e, logs := startLogged(t, d, cfg)
+			e.staff = e.createStaff("admin", "city", 0, 0)
 			es := e.setupEstate("监测", 2)
 			b := es.buildings[0]
 			hh := e.signIn(b, b.households[1])
