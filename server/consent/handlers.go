@@ -213,7 +213,7 @@ func (h *Handlers) rollXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Response().Header().Set("Content-Disposition", httpx.ContentDisposition("attachment", name, ""))
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
 }

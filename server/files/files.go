@@ -99,7 +99,7 @@ func (s *Service) Store(tx *gorm.DB, by *int64, c *Cleaned) (*File, error) {
 	if c == nil {
 		return nil, errors.New("files: Store needs an upload made by Clean")
 	}
-	token, err := random.Token()
+	token, err := random.Secret()
 	if err != nil {
 		return nil, err
 	}

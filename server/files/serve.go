@@ -1,12 +1,13 @@
 package files
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 	"unicode"
 
 	"github.com/labstack/echo/v4"
+
+	"anju/server/httpx"
 )
 
 // Sandbox is the Content-Security-Policy of every stored file: opened on its
@@ -36,7 +37,7 @@ func Send(c echo.Context, f *File, data []byte, name, cache string) error {
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", Sandbox)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Disposition", disposition+"; "+filenameParams(safeName(name)+ext))
+	h.Set("Content-Disposition", httpx.ContentDisposition(disposition, safeName(name)+ext, ""))
 	h.Set("Cache-Control", cache)
 	return c.Blob(http.StatusOK, kind, data)
 }
@@ -66,27 +67,4 @@ func safeName(name string) string {
 		return "file"
 	}
 	return out
-}
-
-// filenameParams names a download as RFC 6266 says: an ASCII fallback for old
-// clients and the real (Chinese) name percent-encoded in filename*.
-func filenameParams(name string) string {
-	var ascii, enc strings.Builder
-	for _, r := range name {
-		if r < 0x80 {
-			ascii.WriteRune(r)
-		}
-	}
-	for _, b := range []byte(name) {
-		if b < 0x80 && (unicode.IsLetter(rune(b)) || unicode.IsDigit(rune(b)) || strings.IndexByte("-_.", b) >= 0) {
-			enc.WriteByte(b)
-		} else {
-			fmt.Fprintf(&enc, "%%%02X", b)
-		}
-	}
-	fallback := strings.Trim(ascii.String(), "_")
-	if fallback == "" || strings.HasPrefix(fallback, ".") {
-		fallback = "file" + fallback
-	}
-	return `filename="` + fallback + `"; filename*=UTF-8''` + enc.String()
 }

@@ -1,9 +1,7 @@
 package reports
 
 import (
-	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -104,7 +102,7 @@ func (h *Handlers) monthly(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", contentDisposition(name))
+	c.Response().Header().Set("Content-Disposition", httpx.ContentDisposition("attachment", name, "monthly-report-"+httpx.ASCIIName(name)))
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, xlsxType, data)
 }
@@ -127,23 +125,3 @@ func (h *Handlers) dashboard(c echo.Context) error {
 	return httpx.OK(c, d)
 }
 
-// contentDisposition names a download: an ASCII fallback for old clients and
-// the real (Chinese) name encoded as RFC 5987 says.
-func contentDisposition(name string) string {
-	var ascii, enc strings.Builder
-	for _, b := range []byte(name) {
-		switch {
-		case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9', strings.IndexByte("!#$&+-.^_`|~", b) >= 0:
-			enc.WriteByte(b)
-		default:
-			fmt.Fprintf(&enc, "%%%02X", b)
-		}
-	}
-	for _, r := range name {
-		if r < 0x80 && r != '"' && r != '\\' {
-			ascii.WriteRune(r)
-		}
-	}
-	fallback := strings.Trim(strings.ReplaceAll(ascii.String(), "--", "-"), "-")
-	return `attachment; filename="monthly-report-` + fallback + `"; filename*=UTF-8''` + enc.String()
-}

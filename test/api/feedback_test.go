@@ -89,6 +89,9 @@ func TestComplaintLifecycle(t *testing.T) {
 			t.Fatal("one complaint")
 		}
 		url := mine[0]["photos"].([]any)[0].(map[string]any)["url"].(string)
+		if tok := strings.TrimPrefix(url, "/api/v1/photos/"); len(tok) != 52 { // 256 bits, as docs/DECISIONS.md says
+			t.Fatalf("photo link %q does not carry a 256-bit token", url)
+		}
 		img := e.do("GET", url, "", nil).want(200)
 		if img.header.Get("Content-Type") != "image/jpeg" || bytes.Contains(img.body, []byte("GPS")) || bytes.Contains(img.body, []byte("Exif")) {
 			t.Fatalf("photo served as %s with EXIF left in", img.header.Get("Content-Type"))
