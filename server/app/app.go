@@ -241,21 +241,22 @@ func hashBudget(cfg config.Config) int64 {
 	return int64(cfg.HashMemoryMiB)
 }
 
-// headroom is the heap the server may use besides argon2 before the garbage
-// collector works harder (see LimitMemory).
+// headroom is the heap the server may use besides argon2 and image decoding
+// before the garbage collector works harder (see LimitMemory).
 const headroom = 192
 
-// LimitMemory sets the Go runtime's soft memory limit to the hashing budget
-// plus headroom, unless the operator set GOMEMLIMIT. Every sign-in leaves its
-// hash's memory (64 MiB for a staff password) behind as garbage, and by
-// default the collector lets garbage grow to the size of the live heap
-// before it runs: the hashing budget alone would then double. It returns the
-// limit in MiB (0 when GOMEMLIMIT decides).
+// LimitMemory sets the Go runtime's soft memory limit to what the server's
+// two memory budgets may hold at once — the hashing budget and the image
+// decoding budget — plus headroom, unless the operator set GOMEMLIMIT. Every
+// sign-in leaves its hash's memory (64 MiB for a staff password) behind as
+// garbage, and so does every decoded photo; by default the collector lets
+// garbage grow to the size of the live heap before it runs, which would
+// double both budgets. It returns the limit in MiB (0 when GOMEMLIMIT decides).
 func LimitMemory(cfg config.Config) int64 {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return 0
 	}
-	limit := max(hashBudget(cfg), auth.MinHashMemoryMiB) + headroom
+	limit := max(hashBudget(cfg), auth.MinHashMemoryMiB) + files.DecodeBudget>>20 + headroom
 	debug.SetMemoryLimit(limit << 20)
 	return limit
 }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"runtime"
 	"crypto/subtle"
 	"sync"
 	"time"
@@ -77,6 +78,7 @@ func (h *Hasher) Check(ctx context.Context, secret string, hashes []string, roun
 		return -1, err
 	}
 	defer release()
+	defer collectAfter(need)
 	match := -1
 	for i, j := range jobs {
 		keyLen := uint32(len(j.want))
@@ -123,6 +125,7 @@ func (h *Hasher) Hash(ctx context.Context, secret string, p HashParams) (string,
 		return "", err
 	}
 	defer release()
+	defer collectAfter(mib(p))
 	h.counted(p)
 	return Hash(secret, p)
 }
@@ -131,4 +134,15 @@ func (h *Hasher) Hash(ctx context.Context, secret string, p HashParams) (string,
 func (h *Hasher) Verify(ctx context.Context, secret, encoded string) (bool, error) {
 	i, err := h.Check(ctx, secret, []string{encoded}, 1, PasswordParams)
 	return i == 0, err
+}
+
+// collectAfter runs the garbage collector after a hash of a staff password's
+// size, while its share of the budget is still held: argon2 leaves its whole
+// memory behind as garbage, and the next hash then reuses it instead of the
+// heap growing to several budgets before the collector's own next turn
+// (30 sign-ins at once peaked at 353 MiB without this).
+func collectAfter(mib int64) {
+	if mib >= int64(PasswordParams.Memory/1024) {
+		runtime.GC()
+	}
 }
