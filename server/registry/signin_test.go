@@ -2,16 +2,8 @@ package registry
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/url"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -19,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 
 	"anju/server/audit"
@@ -27,57 +18,14 @@ import (
 	"anju/server/limit"
 	"anju/server/problem"
 	"anju/server/store"
+	"anju/server/store/storetest"
 )
 
 // These tests drive the registry's sign-in on a real database, on SQLite and,
 // when TEST_DATABASE_URL is set, on PostgreSQL: the reservation is a
 // conditional write whose atomicity only a database can show.
 
-func eachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {
-	t.Run("sqlite", func(t *testing.T) {
-		db, err := store.Open(filepath.Join(t.TempDir(), "r.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = db.Close() })
-		fn(t, migrated(t, db))
-	})
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		return
-	}
-	t.Run("postgres", func(t *testing.T) {
-		b := make([]byte, 6)
-		_, _ = rand.Read(b)
-		schema := "r_" + hex.EncodeToString(b)
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatalf("create schema: %v", err)
-		}
-		t.Cleanup(func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE"); _ = admin.Close() })
-		u, _ := url.Parse(base)
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		db, err := store.Open(u.String(), slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = db.Close() })
-		fn(t, migrated(t, db))
-	})
-}
-
-func migrated(t *testing.T, db *store.DB) *store.DB {
-	t.Helper()
-	if err := db.Migrate(context.Background(), slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
+func eachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) { storetest.EachDB(t, fn) }
 
 type links struct{}
 

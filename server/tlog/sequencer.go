@@ -1,0 +1,209 @@
+package tlog
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/transparency-dev/formats/log"
+	"github.com/transparency-dev/merkle/compact"
+	"golang.org/x/mod/sumdb/note"
+	"gorm.io/gorm"
+)
+
+// lockNamespace keys the advisory lock a sequencer holds on one log, so that
+// several instances on one PostgreSQL never integrate the same log at once.
+const lockNamespace = 5
+
+// batchMax bounds the leaves integrated in one transaction.
+const batchMax = 5000
+
+// rangeFactory builds compact ranges with RFC 9162 node hashing.
+var rangeFactory = &compact.RangeFactory{Hash: hasher.HashChildren}
+
+// node is a stored perfect subtree hash; level 0 nodes are the leaves, and
+// carry the id of the leaf they stand for.
+type node struct {
+	LogID  int64
+	Level  int
+	Idx    uint64
+	Hash   []byte
+	LeafID *int64
+}
+
+func (node) TableName() string { return "tlog_nodes" }
+
+// Integrate sequences every queued leaf of every log: one transaction and one
+// signed checkpoint per log and batch. It returns how many leaves it
+// integrated. Safe to run from every instance at once.
+func (l *Logs) Integrate(ctx context.Context) (int, error) {
+	var logs []int64
+	if err := l.db.WithContext(ctx).Raw("SELECT DISTINCT log_id FROM tlog_pending ORDER BY log_id").Scan(&logs).Error; err != nil {
+		return 0, fmt.Errorf("list logs with queued leaves: %w", err)
+	}
+	total := 0
+	for _, id := range logs {
+		for {
+			n, err := l.integrateLog(ctx, id)
+			if err != nil {
+				return total, err
+			}
+			total += n
+			if n < batchMax {
+				break
+			}
+		}
+	}
+	return total, nil
+}
+
+// Run integrates until ctx ends: every interval, and at once when wake
+// receives (this instance appended a leaf).
+func (l *Logs) Run(ctx context.Context, every time.Duration, wake <-chan struct{}, report func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-wake:
+		}
+		if _, err := l.Integrate(ctx); err != nil && ctx.Err() == nil {
+			report(err)
+		}
+	}
+}
+
+type queued struct {
+	LeafID   int64
+	LeafHash []byte
+}
+
+func (l *Logs) integrateLog(ctx context.Context, logID int64) (int, error) {
+	n := 0
+	err := l.db.Tx(ctx, func(tx *gorm.DB) error {
+		if l.db.Postgres {
+			var got bool
+			if err := tx.Raw("SELECT pg_try_advisory_xact_lock(?)", int64(lockNamespace)<<40|logID).Scan(&got).Error; err != nil {
+				return err
+			}
+			if !got {
+				return nil // another instance is integrating this log
+			}
+		}
+		var origin string
+		if err := tx.Raw("SELECT origin FROM tlog_logs WHERE id = ?", logID).Scan(&origin).Error; err != nil {
+			return err
+		}
+		var batch []queued
+		if err := tx.Raw(`SELECT p.leaf_id, l.leaf_hash FROM tlog_pending p JOIN tlog_leaves l ON l.id = p.leaf_id
+			WHERE p.log_id = ? ORDER BY p.leaf_id LIMIT ?`, logID, batchMax).Scan(&batch).Error; err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		head, err := latest(tx, logID)
+		if err != nil {
+			return err
+		}
+		rng, err := rangeAt(tx, logID, head.Size)
+		if err != nil {
+			return err
+		}
+		var nodes []node
+		var leafID int64
+		visit := func(id compact.NodeID, hash []byte) {
+			nd := node{LogID: logID, Level: int(id.Level), Idx: id.Index, Hash: hash}
+			if id.Level == 0 {
+				lid := leafID
+				nd.LeafID = &lid
+			}
+			nodes = append(nodes, nd)
+		}
+		ids := make([]int64, len(batch))
+		for i, q := range batch {
+			leafID, ids[i] = q.LeafID, q.LeafID
+			if err := rng.Append(q.LeafHash, visit); err != nil {
+				return err
+			}
+		}
+		root, err := rng.GetRootHash(nil)
+		if err != nil {
+			return err
+		}
+		if err := tx.CreateInBatches(nodes, 500).Error; err != nil {
+			return fmt.Errorf("store tree nodes: %w", err)
+		}
+		for start := 0; start < len(ids); start += 500 {
+			if err := tx.Exec("DELETE FROM tlog_pending WHERE leaf_id IN ?", ids[start:min(start+500, len(ids))]).Error; err != nil {
+				return err
+			}
+		}
+		if _, err := l.sign(tx, logID, origin, rng.End(), root); err != nil {
+			return err
+		}
+		n = len(batch)
+		return nil
+	})
+	return n, err
+}
+
+// rangeAt is the compact range [0, size) of a log, from its stored nodes.
+func rangeAt(tx *gorm.DB, logID int64, size uint64) (*compact.Range, error) {
+	ids := compact.RangeNodes(0, size, nil)
+	hashes, err := nodeHashes(tx, logID, ids)
+	if err != nil {
+		return nil, err
+	}
+	return rangeFactory.NewRange(0, size, hashes)
+}
+
+// nodeHashes reads the hashes of the given perfect subtrees, in order.
+func nodeHashes(tx *gorm.DB, logID int64, ids []compact.NodeID) ([][]byte, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var where strings.Builder
+	args := []any{logID}
+	for i, id := range ids {
+		if i > 0 {
+			where.WriteString(" OR ")
+		}
+		where.WriteString("(level = ? AND idx = ?)")
+		args = append(args, int(id.Level), id.Index)
+	}
+	var rows []node
+	if err := tx.Raw("SELECT level, idx, hash FROM tlog_nodes WHERE log_id = ? AND ("+where.String()+")", args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	byID := make(map[compact.NodeID][]byte, len(rows))
+	for _, r := range rows {
+		byID[compact.NewNodeID(uint(r.Level), r.Idx)] = r.Hash
+	}
+	out := make([][]byte, len(ids))
+	for i, id := range ids {
+		h, ok := byID[id]
+		if !ok {
+			return nil, fmt.Errorf("log %d lacks the tree node at level %d, index %d", logID, id.Level, id.Index)
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+// sign stores a checkpoint of the log at size with root, signed.
+func (l *Logs) sign(tx *gorm.DB, logID int64, origin string, size uint64, root []byte) (*Checkpoint, error) {
+	body := log.Checkpoint{Origin: origin, Size: size, Hash: root}.Marshal()
+	signed, err := note.Sign(&note.Note{Text: string(body)}, l.signer)
+	if err != nil {
+		return nil, fmt.Errorf("sign a checkpoint: %w", err)
+	}
+	cp := &Checkpoint{LogID: logID, Size: size, RootHash: root, Note: string(signed), CreatedAt: l.now()}
+	if err := tx.Create(cp).Error; err != nil {
+		return nil, fmt.Errorf("store a checkpoint: %w", err)
+	}
+	return cp, nil
+}

@@ -1,0 +1,163 @@
+// Package tlog keeps Anju's transparency logs: append-only RFC 9162 Merkle
+// logs stored in the database, one per plan for its ballot revisions and one
+// for the audit log, each with signed checkpoints in the C2SP tlog-checkpoint
+// format (a signed note), as certificate transparency and Go's checksum
+// database publish theirs.
+//
+// Writing a leaf is cheap and needs no lock on the log: Append stores the
+// leaf's bytes and hash in the caller's transaction and queues it. The
+// sequencer (Integrate, run every few hundred milliseconds by every instance,
+// one at a time per database) gives queued leaves their index, stores every
+// perfect subtree hash the tree gains, and signs a checkpoint of the new size.
+// Proofs are built from the stored subtree hashes; Verify rebuilds the tree
+// from the leaves' bytes and compares it with every signed checkpoint.
+//
+// Hashing, compact ranges and proofs come from github.com/transparency-dev/merkle,
+// checkpoints from github.com/transparency-dev/formats/log and notes from
+// golang.org/x/mod/sumdb/note: the tree is never written by hand here.
+package tlog
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/transparency-dev/merkle/rfc6962"
+	"golang.org/x/mod/sumdb/note"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"anju/server/store"
+)
+
+// hasher is RFC 9162's: SHA-256, leaves prefixed 0x00, nodes 0x01.
+var hasher = rfc6962.DefaultHasher
+
+// LeafHash is the RFC 9162 hash of a leaf: SHA-256(0x00 ‖ leaf).
+func LeafHash(leaf []byte) []byte { return hasher.HashLeaf(leaf) }
+
+// Logs stores and sequences the logs of one database.
+type Logs struct {
+	db     *store.DB
+	signer note.Signer
+	vkey   string
+	now    func() time.Time
+}
+
+// New returns the logs of db, signing checkpoints with the key.
+func New(db *store.DB, key *Key) *Logs {
+	return &Logs{db: db, signer: key.signer, vkey: key.VerifierKey, now: store.Now}
+}
+
+// VerifierKey is the note verifier key of the checkpoint signer
+// (name+hash+base64 key), which the public board shows.
+func (l *Logs) VerifierKey() string { return l.vkey }
+
+// Verifier checks the signer's signatures.
+func (l *Logs) Verifier() note.Verifier {
+	v, err := note.NewVerifier(l.vkey)
+	if err != nil {
+		panic("tlog: the signer's own verifier key does not parse: " + err.Error())
+	}
+	return v
+}
+
+// logRow is a log: its id and origin, the first line of its checkpoints.
+type logRow struct {
+	ID        int64
+	Origin    string
+	CreatedAt time.Time
+}
+
+func (logRow) TableName() string { return "tlog_logs" }
+
+// Ensure returns the id of the log with this origin, creating it.
+func (l *Logs) Ensure(tx *gorm.DB, origin string) (int64, error) {
+	if origin == "" {
+		return 0, errors.New("tlog: a log needs an origin")
+	}
+	row := logRow{Origin: origin, CreatedAt: l.now()}
+	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "origin"}}, DoNothing: true}).Create(&row)
+	if res.Error != nil {
+		return 0, fmt.Errorf("create log %s: %w", origin, res.Error)
+	}
+	if res.RowsAffected == 1 && row.ID != 0 {
+		// A new log starts with a signed checkpoint of the empty tree, so
+		// that every later one has a predecessor to be consistent with.
+		if _, err := l.sign(tx, row.ID, origin, 0, hasher.EmptyRoot()); err != nil {
+			return 0, err
+		}
+		return row.ID, nil
+	}
+	var id int64
+	if err := tx.Raw("SELECT id FROM tlog_logs WHERE origin = ?", origin).Scan(&id).Error; err != nil {
+		return 0, err
+	}
+	if id == 0 {
+		return 0, fmt.Errorf("log %s was not created", origin)
+	}
+	return id, nil
+}
+
+// LogID returns the id of the log with this origin, or 0 when there is none.
+func (l *Logs) LogID(ctx context.Context, origin string) (int64, error) {
+	var ids []int64
+	err := l.db.WithContext(ctx).Raw("SELECT id FROM tlog_logs WHERE origin = ?", origin).Scan(&ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	return ids[0], nil
+}
+
+// Leaf is a stored leaf.
+type Leaf struct {
+	ID         int64
+	LogID      int64
+	Ref        int64
+	Leaf       []byte
+	LeafHash   []byte
+	AppendedAt time.Time
+}
+
+// TableName binds Leaf to its table.
+func (Leaf) TableName() string { return "tlog_leaves" }
+
+// Append stores leaf in log logID inside tx and queues it for the sequencer.
+// ref is the id of the record the leaf stands for (a ballot revision, an
+// audit event), unique within the log. It returns the leaf's hash.
+func (l *Logs) Append(tx *gorm.DB, logID, ref int64, leaf []byte) ([]byte, error) {
+	row := Leaf{LogID: logID, Ref: ref, Leaf: leaf, LeafHash: LeafHash(leaf), AppendedAt: l.now()}
+	if err := tx.Create(&row).Error; err != nil {
+		return nil, fmt.Errorf("append a leaf: %w", err)
+	}
+	if err := tx.Exec("INSERT INTO tlog_pending (leaf_id, log_id) VALUES (?, ?)", row.ID, logID).Error; err != nil {
+		return nil, fmt.Errorf("queue a leaf: %w", err)
+	}
+	return row.LeafHash, nil
+}
+
+// LeafByRef returns the leaf standing for record ref in the log, with its
+// index once sequenced (nil before).
+func (l *Logs) LeafByRef(ctx context.Context, logID, ref int64) (*Leaf, *uint64, error) {
+	var rows []Leaf
+	if err := l.db.WithContext(ctx).Where("log_id = ? AND ref = ?", logID, ref).Limit(1).Find(&rows).Error; err != nil {
+		return nil, nil, err
+	}
+	if len(rows) == 0 {
+		return nil, nil, store.ErrNotFound
+	}
+	var idx []uint64
+	if err := l.db.WithContext(ctx).Raw("SELECT idx FROM tlog_nodes WHERE log_id = ? AND level = 0 AND leaf_id = ?", logID, rows[0].ID).
+		Scan(&idx).Error; err != nil {
+		return nil, nil, err
+	}
+	if len(idx) == 0 {
+		return &rows[0], nil, nil
+	}
+	return &rows[0], &idx[0], nil
+}
+
+// sum is SHA-256 for the rare places that hash outside the tree.
+func sum(b []byte) []byte { s := sha256.Sum256(b); return s[:] }
