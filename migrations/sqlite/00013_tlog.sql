@@ -5,6 +5,7 @@
 
 CREATE TABLE tlog_logs (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    subject    TEXT NOT NULL UNIQUE,
     origin     TEXT NOT NULL UNIQUE,
     created_at DATETIME NOT NULL
 );

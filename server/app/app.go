@@ -36,6 +36,7 @@ import (
 	"anju/server/registry"
 	"anju/server/reports"
 	"anju/server/store"
+	"anju/server/tlog"
 	"anju/server/webui"
 )
 
@@ -105,7 +106,27 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	}
 	reg.WatchVoting(pl.VotingOpenIn)
 	events := consent.NewEvents(db, log)
-	cons := consent.NewService(db, pl, prj, reg, fileSvc, auditLog, events)
+	logKey, err := tlog.LoadKey(db, cfg.LogSigningKey, tlog.KeyName(cfg.PublicHost()))
+	if err != nil {
+		return nil, err
+	}
+	logs := tlog.New(db, logKey)
+	wake := make(chan struct{}, 1)
+	ballots := consent.NewBallotLog(db, logs, cfg.PublicHost(), func() {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	})
+	cons := consent.NewService(db, pl, prj, reg, fileSvc, auditLog, events, ballots)
+	if err := cons.MigrateChains(ctx, func(planID int64, n int, intact bool) {
+		if !intact {
+			log.Warn("a plan's ballot hash chain did not verify before it moved into the plan's log", "plan_id", planID)
+		}
+		log.Info("ballot chain moved into the plan's log", "plan_id", planID, "revisions", n)
+	}); err != nil {
+		return nil, err
+	}
 	fb, err := feedback.NewService(db, auditLog, fileSvc, pl, cfg.Complaints)
 	if err != nil {
 		return nil, err
@@ -166,6 +187,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	go fb.RunSweeper(background, time.Minute, func(err error) { log.Error("complaint sweep", "err", err) })
 	go stages.RunStarter(background, time.Minute, func(err error) { log.Error("start criteria sweep", "err", err) })
 	go reg.RunSweeper(background, 10*time.Minute, func(err error) { log.Error("sign-in counter sweep", "err", err) })
+	go logs.Run(background, sequencerEvery, wake, func(err error) { log.Error("log sequencer", "err", err) })
 	return &App{Config: cfg, Log: log, DB: db, Echo: e, Staffs: staffs, Hasher: hasher, Registry: reg, Projects: prj,
 		Plans: pl, Consent: cons, Feedback: fb, Pipeline: stages, Files: fileSvc, Routes: routes, openAPI: doc, stop: stop}, nil
 }
@@ -226,6 +248,11 @@ func ipExtractor(proxies []string) (echo.IPExtractor, error) {
 	}
 	return echo.ExtractIPFromXFFHeader(opts...), nil
 }
+
+// sequencerEvery is how often each instance integrates queued leaves into the
+// logs when it appended none itself: a vote is in a signed checkpoint within
+// about this long.
+const sequencerEvery = 500 * time.Millisecond
 
 // hashWait is how long a sign-in waits for its share of the hashing memory
 // before it is refused with 503 server_busy.

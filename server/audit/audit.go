@@ -17,8 +17,6 @@ import (
 	"anju/server/store"
 )
 
-// lockNamespace keys the advisory lock that serialises appends to the chain.
-const lockNamespace = 1
 
 // Event is one audited action.
 type Event struct {
@@ -45,7 +43,7 @@ func New(db *store.DB) *Log { return &Log{db: db} }
 // Record appends an event inside tx, chaining it to the previous one. detail is
 // any JSON-encodable value describing the change.
 func (l *Log) Record(tx *gorm.DB, actor, action, subjectType string, subjectID int64, detail any) error {
-	if err := l.db.Lock(tx, lockNamespace, 0); err != nil {
+	if err := l.db.Lock(tx, store.LockAudit, 0); err != nil {
 		return fmt.Errorf("lock audit chain: %w", err)
 	}
 	raw, err := json.Marshal(detail)

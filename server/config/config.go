@@ -22,6 +22,7 @@ type Config struct {
 	DatabaseURL        string        `yaml:"database_url"`
 	FilesDir           string        `yaml:"files_dir"` // only read at start: imports the uploads earlier releases kept there
 	JWTSecret          string        `yaml:"jwt_secret"`
+	LogSigningKey      string        `yaml:"log_signing_key"`
 	StaffTokenTTL      time.Duration `yaml:"staff_token_ttl"`
 	HouseholdTokenTTL  time.Duration `yaml:"household_token_ttl"`
 	TrustedProxies     []string      `yaml:"trusted_proxies"`
@@ -134,6 +135,7 @@ func applyEnv(cfg *Config, env func(string) (string, bool)) error {
 	str("ANJU_DATABASE_URL", &cfg.DatabaseURL)
 	str("ANJU_FILES_DIR", &cfg.FilesDir)
 	str("ANJU_JWT_SECRET", &cfg.JWTSecret)
+	str("ANJU_LOG_SIGNING_KEY", &cfg.LogSigningKey)
 	str("ANJU_LOG_LEVEL", &cfg.LogLevel)
 	if v, ok := env("ANJU_TRUSTED_PROXIES"); ok {
 		cfg.TrustedProxies = nil
@@ -228,6 +230,16 @@ func (c Config) IsPostgres() bool {
 // BoardURL is the link of a community's public notice board.
 func (c Config) BoardURL(communityToken string) string {
 	return strings.TrimRight(c.PublicURL, "/") + "/c/" + communityToken
+}
+
+// PublicHost is the host (and port) residents reach: the first part of every
+// log's origin and the name of the key that signs its checkpoints.
+func (c Config) PublicHost() string {
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || u.Host == "" {
+		return "anju"
+	}
+	return u.Host
 }
 
 // ResidentURL is the link a building's QR code encodes.

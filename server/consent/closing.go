@@ -82,7 +82,7 @@ func (s *Service) Close(ctx context.Context, by *auth.Staff, projectID int64) (*
 		return nil, err
 	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := s.db.Lock(tx, lockNamespace, plan.ID); err != nil {
+		if err := s.db.Lock(tx, store.LockPlanVote, plan.ID); err != nil {
 			return err
 		}
 		if err := tx.Take(plan, plan.ID).Error; err != nil {
@@ -150,7 +150,7 @@ func (s *Service) PublishNotice(ctx context.Context, by *auth.Staff, projectID i
 	now := s.now()
 	n := &Notice{PlanID: plan.ID, Kind: in.Kind, Result: resultOf(t), PublishedAt: now, PublishedBy: &by.ID}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := s.db.Lock(tx, lockNamespace, plan.ID); err != nil {
+		if err := s.db.Lock(tx, store.LockPlanVote, plan.ID); err != nil {
 			return err
 		}
 		if in.Kind == NoticePreliminary {
@@ -235,7 +235,7 @@ func (s *Service) Object(ctx context.Context, hh *auth.Household, in ObjectionRe
 	}
 	var o *Objection
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := s.db.Lock(tx, lockNamespace, plan.ID); err != nil {
+		if err := s.db.Lock(tx, store.LockPlanVote, plan.ID); err != nil {
 			return err
 		}
 		var pre []Notice

@@ -38,8 +38,6 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Summary: "Every vote the household ever cast, oldest first", Response: httpx.List[HistoryEntry]{}, Handler: h.history},
 		httpx.Route{Method: http.MethodGet, Path: "/ballot-revisions/:id/signature.png", Access: httpx.Staff, Tag: "consent",
 			Summary: "The signature kept with one vote", Produces: "image/png", Handler: h.signature},
-		httpx.Route{Method: http.MethodGet, Path: "/plans/:id/ballots/verify", Access: httpx.Staff, Tag: "consent",
-			Summary: "Recompute the plan's ballot hash chain and report its head hash", Response: ChainCheck{}, Handler: h.verify},
 		httpx.Route{Method: http.MethodGet, Path: "/projects/:id/consent/events", Access: httpx.Staff, Tag: "consent",
 			Summary:  "The live tally as server-sent events: event tally with the tally JSON at once and after every change",
 			Produces: "text/event-stream", Handler: h.stream},
@@ -72,6 +70,7 @@ func (h *Handlers) Routes(r *httpx.Router) {
 			Summary:  "A community's public notice board: plan, participation, result after the vote, notices",
 			Response: Board{}, Handler: h.board},
 	)
+	r.Add(h.recordRoutes()...)
 }
 
 func (h *Handlers) cast(c echo.Context) error {
@@ -141,18 +140,6 @@ func (h *Handlers) signature(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, "image/png", img)
-}
-
-func (h *Handlers) verify(c echo.Context) error {
-	s, id, err := auth.StaffAndID(c)
-	if err != nil {
-		return err
-	}
-	chk, err := h.svc.VerifyChain(c.Request().Context(), s, id)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(c, chk)
 }
 
 func (h *Handlers) paper(c echo.Context) error {

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"gorm.io/gorm"
-
 	"anju/server/auth"
 	"anju/server/plans"
 	"anju/server/problem"
@@ -125,35 +123,4 @@ func (s *Service) householdInScope(ctx context.Context, by *auth.Staff, househol
 		return nil, problem.NotFound("household_not_found", "No household %d exists in your area.", householdID)
 	}
 	return h, nil
-}
-
-// ChainCheck is the result of walking a plan's ballot hash chain.
-type ChainCheck struct {
-	PlanID    int64  `json:"plan_id"`
-	Revisions int    `json:"revisions"`
-	HeadHash  string `json:"head_hash"`
-	Intact    bool   `json:"intact"`
-	BrokenAt  *int64 `json:"broken_at,omitempty"`
-}
-
-// VerifyChain recomputes every revision's hash of a plan and compares the links.
-func (s *Service) VerifyChain(ctx context.Context, by *auth.Staff, planID int64) (*ChainCheck, error) {
-	if _, err := s.plans.Get(ctx, by, planID); err != nil {
-		return nil, err
-	}
-	out := &ChainCheck{PlanID: planID, Intact: true}
-	var batch []Revision
-	err := s.db.WithContext(ctx).Omit("signature_png").Where("plan_id = ?", planID).Order("id").
-		FindInBatches(&batch, 500, func(_ *gorm.DB, _ int) error {
-			for i := range batch {
-				r := &batch[i]
-				if out.Intact && (r.PrevHash != out.HeadHash || r.digest() != r.Hash) {
-					out.Intact, out.BrokenAt = false, &r.ID
-				}
-				out.HeadHash = r.Hash
-				out.Revisions++
-			}
-			return nil
-		}).Error
-	return out, err
 }

@@ -45,16 +45,20 @@ func (s *Service) RecordPaper(ctx context.Context, by *auth.Staff, planID int64,
 	if err != nil {
 		return nil, problem.Field("household_id", "no household %d exists", in.HouseholdID)
 	}
-	// The photo is decoded and re-encoded before the plan's vote lock is taken:
-	// votes on the plan wait for the lock, not for an image.
+	// The photo is decoded and re-encoded before any lock is taken or any
+	// transaction begins: nothing waits for an image.
 	photo, err := s.files.Clean(ctx, in.Photo, files.JPEG, files.PNG)
+	if err != nil {
+		return nil, err
+	}
+	logID, err := s.logFor(ctx, planID, nil)
 	if err != nil {
 		return nil, err
 	}
 	var receipt *Receipt
 	var projectID int64
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := s.db.Lock(tx, lockNamespace, planID); err != nil {
+		if err := s.lockVote(tx, planID, hh.ID); err != nil {
 			return err
 		}
 		t, err := loadTarget(tx, planID)
@@ -75,7 +79,7 @@ func (s *Service) RecordPaper(ctx context.Context, by *auth.Staff, planID int64,
 		rev := &Revision{PlanID: t.ID, HouseholdID: hh.ID, PlanChoice: in.PlanChoice, ManagementChoice: in.ManagementChoice,
 			Channel: ChannelPaper, RecordedBy: &by.ID, SignaturePNG: []byte{}, EvidenceFileID: &stored.ID,
 			EvidenceSHA256: stored.SHA256, RequestHash: "paper:" + stored.SHA256}
-		receipt, err = s.recordVote(tx, t, rev, in.Replaces, by.Actor())
+		receipt, err = s.recordVote(tx, t, logID, rev, in.Replaces, by.Actor())
 		if err != nil {
 			return err
 		}
@@ -86,6 +90,7 @@ func (s *Service) RecordPaper(ctx context.Context, by *auth.Staff, planID int64,
 	if err != nil {
 		return nil, err
 	}
+	s.ballots.wake()
 	s.events.Changed(ctx, projectID)
 	return receipt, nil
 }

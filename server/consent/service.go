@@ -22,10 +22,6 @@ import (
 	"anju/server/valid"
 )
 
-// lockNamespace keys the advisory lock that serialises one plan's votes, which
-// keeps its hash chain linear and its idempotency checks exact.
-const lockNamespace = 4
-
 // Service records votes and tallies them.
 type Service struct {
 	db       *store.DB
@@ -35,13 +31,14 @@ type Service struct {
 	files    *files.Service
 	audit    *audit.Log
 	events   *Events
+	ballots  *BallotLog
 	now      func() time.Time
 }
 
 // NewService returns the consent service.
 func NewService(db *store.DB, pl *plans.Service, prj *projects.Service, reg *registry.Service, fs *files.Service,
-	log *audit.Log, events *Events) *Service {
-	return &Service{db: db, plans: pl, projects: prj, registry: reg, files: fs, audit: log, events: events, now: store.Now}
+	log *audit.Log, events *Events, ballots *BallotLog) *Service {
+	return &Service{db: db, plans: pl, projects: prj, registry: reg, files: fs, audit: log, events: events, ballots: ballots, now: store.Now}
 }
 
 func (in *BallotInput) validate() error {
@@ -107,10 +104,14 @@ func (s *Service) Cast(ctx context.Context, hh *auth.Household, in BallotInput, 
 		return nil, err
 	}
 	reqHash := requestHash(in, sig.SHA256)
+	logID, err := s.logFor(ctx, in.PlanID, hh)
+	if err != nil {
+		return nil, err
+	}
 	var receipt *Receipt
 	var projectID int64
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := s.db.Lock(tx, lockNamespace, in.PlanID); err != nil {
+		if err := s.lockVote(tx, in.PlanID, hh.ID); err != nil {
 			return err
 		}
 		t, err := loadTarget(tx, in.PlanID)
@@ -136,7 +137,7 @@ func (s *Service) Cast(ctx context.Context, hh *auth.Household, in BallotInput, 
 		if idemKey != "" {
 			rev.IdempotencyKey = &idemKey
 		}
-		receipt, err = s.recordVote(tx, t, rev, in.Replaces, "household:"+strconv.FormatInt(hh.ID, 10))
+		receipt, err = s.recordVote(tx, t, logID, rev, in.Replaces, "household:"+strconv.FormatInt(hh.ID, 10))
 		return err
 	})
 	if err != nil {
@@ -145,15 +146,39 @@ func (s *Service) Cast(ctx context.Context, hh *auth.Household, in BallotInput, 
 		}
 		return nil, err
 	}
+	s.ballots.wake()
 	s.events.Changed(ctx, projectID)
 	return receipt, nil
 }
 
+// logFor returns the log of a plan the household may vote on. The plan is
+// checked first, so that no log is ever made for a plan that does not exist.
+func (s *Service) logFor(ctx context.Context, planID int64, hh *auth.Household) (int64, error) {
+	if id, err := s.ballots.ExistingLogOf(ctx, planID); err != nil || id != 0 {
+		return id, err
+	}
+	t, err := loadTarget(s.db.WithContext(ctx), planID)
+	if err != nil || (hh != nil && !t.admits(hh.CommunityID, hh.BuildingID)) {
+		return 0, problem.NotFound("plan_not_found", "Plan %d is not put to the vote of your household.", planID)
+	}
+	return s.ballots.LogOf(ctx, planID)
+}
+
+// lockVote orders one household's votes, and holds the plan's vote lock
+// shared: votes of different households never wait for each other, while
+// closing the vote (which holds it exclusively) waits for those in flight.
+func (s *Service) lockVote(tx *gorm.DB, planID, householdID int64) error {
+	if err := s.db.LockShared(tx, store.LockPlanVote, planID); err != nil {
+		return err
+	}
+	return s.db.Lock(tx, store.LockHouseholdVote, householdID)
+}
+
 // recordVote checks the window and the order of votes, then writes rev as the
-// household's newest vote. The caller holds the plan's lock. A vote that
+// household's newest vote. The caller holds the vote locks. A vote that
 // replaces one of the other channel (paper after online, or online after
 // paper) is written to the audit log as a crossing.
-func (s *Service) recordVote(tx *gorm.DB, t *target, rev *Revision, replaces OptionalID, actor string) (*Receipt, error) {
+func (s *Service) recordVote(tx *gorm.DB, t *target, logID int64, rev *Revision, replaces OptionalID, actor string) (*Receipt, error) {
 	if err := votingOpen(&t.Plan, s.now()); err != nil {
 		return nil, err
 	}
@@ -167,7 +192,7 @@ func (s *Service) recordVote(tx *gorm.DB, t *target, rev *Revision, replaces Opt
 	if current != nil {
 		rev.ReplacesID = current.CurrentRevisionID
 	}
-	if err := s.write(tx, current, rev); err != nil {
+	if err := s.write(tx, logID, current, rev); err != nil {
 		return nil, err
 	}
 	if current != nil && current.Channel != rev.Channel {
@@ -244,9 +269,9 @@ func (s *Service) receipt(tx *gorm.DB, revisionID int64, closes time.Time) (*Rec
 }
 
 // write records rev as the household's newest vote: it upserts the current
-// ballot, appends the revision to the plan's hash chain and points the ballot
-// at it. The caller holds the plan's lock.
-func (s *Service) write(tx *gorm.DB, current *Ballot, rev *Revision) error {
+// ballot, stores the revision with its leaf in the plan's log and points the
+// ballot at it. The caller holds the vote locks.
+func (s *Service) write(tx *gorm.DB, logID int64, current *Ballot, rev *Revision) error {
 	now := s.now()
 	rev.RecordedAt = now
 	if current == nil {
@@ -264,15 +289,7 @@ func (s *Service) write(tx *gorm.DB, current *Ballot, rev *Revision) error {
 		}
 	}
 	rev.BallotID, rev.Revision = current.ID, current.Revision
-	var head []struct{ Hash string }
-	if err := tx.Raw("SELECT hash FROM ballot_revisions WHERE plan_id = ? ORDER BY id DESC LIMIT 1", rev.PlanID).Scan(&head).Error; err != nil {
-		return err
-	}
-	if len(head) == 1 {
-		rev.PrevHash = head[0].Hash
-	}
-	rev.Hash = rev.digest()
-	if err := tx.Create(rev).Error; err != nil {
+	if err := s.ballots.appendRevision(tx, logID, rev); err != nil {
 		return err
 	}
 	return tx.Model(&Ballot{}).Where("id = ?", current.ID).Update("current_revision_id", rev.ID).Error

@@ -23,8 +23,6 @@ import (
 	"anju/server/valid"
 )
 
-// lockNamespace keeps complaint locks apart from other advisory locks.
-const lockNamespace = 5
 
 // Limits of what a household sends.
 const (

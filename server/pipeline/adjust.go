@@ -187,7 +187,7 @@ func (s *Service) Adjust(ctx context.Context, by *auth.Staff, districtID int64, 
 	adj := &Adjustment{DistrictID: districtID, Year: in.Year, Withdrawn: nonNil(in.Withdraw), Added: nonNil(in.Add), Reason: in.Reason,
 		ApprovedBy: in.ApprovedBy, ApprovalRef: in.ApprovalRef, StaffID: by.ID, By: by.Username, CreatedAt: store.Now()}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := s.db.Lock(tx, lockAdjust, districtID*10000+int64(in.Year)); err != nil {
+		if err := s.db.Lock(tx, store.LockAdjust, districtID*10000+int64(in.Year)); err != nil {
 			return err
 		}
 		if err := s.checkSwap(tx, districtID, in); err != nil {
@@ -231,8 +231,6 @@ func (s *Service) Adjust(ctx context.Context, by *auth.Staff, districtID int64, 
 	return adj, nil
 }
 
-// lockAdjust serialises adjustments of one district's plan.
-const lockAdjust = 6
 
 // baseline returns the plan's original totals, keeping current as the
 // original the first time.

@@ -208,7 +208,7 @@ func (s *Service) Confirm(ctx context.Context, by *auth.Staff, id int64, n int, 
 		// Confirmations of one project are serialised: two at once (a double
 		// tap) would otherwise both delete-then-insert and one hit the unique
 		// index with a 500; this way the later one simply replaces the earlier.
-		if err := s.db.Lock(tx, lockCriteria, id); err != nil {
+		if err := s.db.Lock(tx, store.LockCriteria, id); err != nil {
 			return err
 		}
 		f, err := s.files.Store(tx, &by.ID, evidence)
@@ -247,8 +247,6 @@ func (s *Service) Evidence(ctx context.Context, by *auth.Staff, id int64, n int)
 	return s.files.Open(ctx, cs[0].EvidenceFileID)
 }
 
-// lockCriteria is the advisory-lock namespace of a project's start criteria.
-const lockCriteria = 7
 
 // criterionNumber reads n, bounded before it reaches the INTEGER column.
 func criterionNumber(c echo.Context) (int, error) {

@@ -58,7 +58,7 @@ func (s *Service) Attach(ctx context.Context, by *auth.Staff, planID int64, titl
 	}
 	var out *AttachmentView
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := s.db.Lock(tx, lockNamespace, p.ProjectID); err != nil {
+		if err := s.db.Lock(tx, store.LockPlans, p.ProjectID); err != nil {
 			return err
 		}
 		if err := draftOnly(tx, planID); err != nil {
@@ -92,7 +92,7 @@ func (s *Service) Detach(ctx context.Context, by *auth.Staff, planID, attachment
 		return err
 	}
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := s.db.Lock(tx, lockNamespace, p.ProjectID); err != nil {
+		if err := s.db.Lock(tx, store.LockPlans, p.ProjectID); err != nil {
 			return err
 		}
 		if err := draftOnly(tx, planID); err != nil {

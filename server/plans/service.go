@@ -16,8 +16,6 @@ import (
 	"anju/server/store"
 )
 
-// lockNamespace keys the advisory lock held while a project's plans change.
-const lockNamespace = 3
 
 // Service manages the catalogue and plans.
 type Service struct {
@@ -66,7 +64,7 @@ func (s *Service) Create(ctx context.Context, by *auth.Staff, projectID int64, i
 	p := &Plan{ProjectID: prj.ID, Status: StatusDraft, CreatedBy: &by.ID, CreatedAt: now, UpdatedAt: now}
 	in.apply(p)
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := s.db.Lock(tx, lockNamespace, prj.ID); err != nil {
+		if err := s.db.Lock(tx, store.LockPlans, prj.ID); err != nil {
 			return err
 		}
 		var last struct{ V int }
@@ -95,7 +93,7 @@ func (s *Service) Update(ctx context.Context, by *auth.Staff, id int64, in Input
 		return nil, err
 	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := s.db.Lock(tx, lockNamespace, prj.ID); err != nil {
+		if err := s.db.Lock(tx, store.LockPlans, prj.ID); err != nil {
 			return err
 		}
 		var status string
@@ -135,7 +133,7 @@ func (s *Service) Publish(ctx context.Context, by *auth.Staff, id int64) (*View,
 		return nil, err
 	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := s.db.Lock(tx, lockNamespace, prj.ID); err != nil {
+		if err := s.db.Lock(tx, store.LockPlans, prj.ID); err != nil {
 			return err
 		}
 		if err := tx.Preload("Items").Take(p, id).Error; err != nil {

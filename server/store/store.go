@@ -120,17 +120,6 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return d.WithContext(ctx).Transaction(fn)
 }
 
-// Lock serialises transactions that touch the same key (a plan's ballots, the
-// audit chain) until the surrounding transaction ends. SQLite write
-// transactions are already serialised (immediate locking), so there it does
-// nothing.
-func (d *DB) Lock(tx *gorm.DB, namespace, key int64) error {
-	if !d.Postgres {
-		return nil
-	}
-	return tx.Exec("SELECT pg_advisory_xact_lock(?)", namespace<<40|key).Error
-}
-
 // IsUniqueViolation tells whether err is a unique-constraint failure.
 func IsUniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError

@@ -10,11 +10,9 @@ import (
 	"github.com/transparency-dev/merkle/compact"
 	"golang.org/x/mod/sumdb/note"
 	"gorm.io/gorm"
-)
 
-// lockNamespace keys the advisory lock a sequencer holds on one log, so that
-// several instances on one PostgreSQL never integrate the same log at once.
-const lockNamespace = 5
+	"anju/server/store"
+)
 
 // batchMax bounds the leaves integrated in one transaction.
 const batchMax = 5000
@@ -84,14 +82,9 @@ type queued struct {
 func (l *Logs) integrateLog(ctx context.Context, logID int64) (int, error) {
 	n := 0
 	err := l.db.Tx(ctx, func(tx *gorm.DB) error {
-		if l.db.Postgres {
-			var got bool
-			if err := tx.Raw("SELECT pg_try_advisory_xact_lock(?)", int64(lockNamespace)<<40|logID).Scan(&got).Error; err != nil {
-				return err
-			}
-			if !got {
-				return nil // another instance is integrating this log
-			}
+		// Several instances on one PostgreSQL never integrate a log at once.
+		if got, err := l.db.TryLock(tx, store.LockSequencer, logID); err != nil || !got {
+			return err // nil when another instance is integrating this log
 		}
 		var origin string
 		if err := tx.Raw("SELECT origin FROM tlog_logs WHERE id = ?", logID).Scan(&origin).Error; err != nil {

@@ -35,6 +35,9 @@ import (
 // hasher is RFC 9162's: SHA-256, leaves prefixed 0x00, nodes 0x01.
 var hasher = rfc6962.DefaultHasher
 
+// EmptyRoot is the root hash of the empty tree.
+func EmptyRoot() []byte { return hasher.EmptyRoot() }
+
 // LeafHash is the RFC 9162 hash of a leaf: SHA-256(0x00 ‖ leaf).
 func LeafHash(leaf []byte) []byte { return hasher.HashLeaf(leaf) }
 
@@ -64,22 +67,25 @@ func (l *Logs) Verifier() note.Verifier {
 	return v
 }
 
-// logRow is a log: its id and origin, the first line of its checkpoints.
+// logRow is a log: its id, its subject (what it records, "plan/12"), and its
+// origin, the first line of its checkpoints, fixed when it is created.
 type logRow struct {
 	ID        int64
+	Subject   string
 	Origin    string
 	CreatedAt time.Time
 }
 
 func (logRow) TableName() string { return "tlog_logs" }
 
-// Ensure returns the id of the log with this origin, creating it.
-func (l *Logs) Ensure(tx *gorm.DB, origin string) (int64, error) {
-	if origin == "" {
-		return 0, errors.New("tlog: a log needs an origin")
+// Ensure returns the id of the log of subject, creating it with origin. A
+// log keeps the origin it was created with, whatever origin later calls name.
+func (l *Logs) Ensure(tx *gorm.DB, subject, origin string) (int64, error) {
+	if subject == "" || origin == "" {
+		return 0, errors.New("tlog: a log needs a subject and an origin")
 	}
-	row := logRow{Origin: origin, CreatedAt: l.now()}
-	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "origin"}}, DoNothing: true}).Create(&row)
+	row := logRow{Subject: subject, Origin: origin, CreatedAt: l.now()}
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 	if res.Error != nil {
 		return 0, fmt.Errorf("create log %s: %w", origin, res.Error)
 	}
@@ -92,19 +98,19 @@ func (l *Logs) Ensure(tx *gorm.DB, origin string) (int64, error) {
 		return row.ID, nil
 	}
 	var id int64
-	if err := tx.Raw("SELECT id FROM tlog_logs WHERE origin = ?", origin).Scan(&id).Error; err != nil {
+	if err := tx.Raw("SELECT id FROM tlog_logs WHERE subject = ?", subject).Scan(&id).Error; err != nil {
 		return 0, err
 	}
 	if id == 0 {
-		return 0, fmt.Errorf("log %s was not created", origin)
+		return 0, fmt.Errorf("log %s was not created (is the origin %s taken by another log?)", subject, origin)
 	}
 	return id, nil
 }
 
-// LogID returns the id of the log with this origin, or 0 when there is none.
-func (l *Logs) LogID(ctx context.Context, origin string) (int64, error) {
+// LogID returns the id of the log of subject, or 0 when there is none.
+func (l *Logs) LogID(ctx context.Context, subject string) (int64, error) {
 	var ids []int64
-	err := l.db.WithContext(ctx).Raw("SELECT id FROM tlog_logs WHERE origin = ?", origin).Scan(&ids).Error
+	err := l.db.WithContext(ctx).Raw("SELECT id FROM tlog_logs WHERE subject = ?", subject).Scan(&ids).Error
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}

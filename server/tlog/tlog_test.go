@@ -50,7 +50,8 @@ func leafBytes(logID int64, ref int) []byte { return fmt.Appendf(nil, "anju/test
 func ensure(t *testing.T, db *store.DB, logs *tlog.Logs, origin string) int64 {
 	t.Helper()
 	var id int64
-	if err := db.Tx(ctx, func(tx *gorm.DB) (err error) { id, err = logs.Ensure(tx, origin); return err }); err != nil {
+	subject := "test/" + origin[strings.LastIndex(origin, "/")+1:]
+	if err := db.Tx(ctx, func(tx *gorm.DB) (err error) { id, err = logs.Ensure(tx, subject, origin); return err }); err != nil {
 		t.Fatal(err)
 	}
 	return id

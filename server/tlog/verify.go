@@ -26,6 +26,11 @@ type Check struct {
 	Pending int `json:"pending"`
 }
 
+// Fail records that leaf at does not fit, unless an earlier leaf was found
+// already: callers that check more than the tree (the ballots table against
+// the leaves) report through it too.
+func (c *Check) Fail(at uint64, format string, args ...any) { c.fail(at, format, args...) }
+
 func (c *Check) fail(at uint64, format string, args ...any) {
 	if !c.Intact {
 		return

@@ -13,8 +13,7 @@
 //	plan 12
 //	household 345
 //	revision 2
-//	revision_id 9876
-//	replaces 9801
+//	replaces 3f5a…
 //	plan_choice agree
 //	management_choice abstain
 //	channel online
@@ -24,6 +23,8 @@
 //	recorded_at 2026-12-07T13:05:00.123456Z
 //	chain_hash -
 //
+// replaces is the leaf hash (hex) of the household's revision this one
+// replaces, so each household's revisions form a hash chain inside the log.
 // chain_hash is the revision's hash in the per-plan hash chain that came
 // before the log (kept for reference on migrated revisions).
 package votelog
@@ -45,8 +46,7 @@ type Vote struct {
 	PlanID           int64
 	HouseholdID      int64
 	Revision         int
-	RevisionID       int64
-	Replaces         *int64 // the revision id this one replaces
+	Replaces         string // the leaf hash (hex) of the revision this one replaces
 	PlanChoice       string
 	ManagementChoice string
 	Channel          string
@@ -57,7 +57,7 @@ type Vote struct {
 	ChainHash        string
 }
 
-var fields = []string{"plan", "household", "revision", "revision_id", "replaces", "plan_choice", "management_choice",
+var fields = []string{"plan", "household", "revision", "replaces", "plan_choice", "management_choice",
 	"channel", "signature_sha256", "evidence_sha256", "recorded_by", "recorded_at", "chain_hash"}
 
 // Encode returns the leaf bytes of v.
@@ -75,7 +75,7 @@ func Encode(v *Vote) []byte {
 		return s
 	}
 	values := []string{strconv.FormatInt(v.PlanID, 10), strconv.FormatInt(v.HouseholdID, 10), strconv.Itoa(v.Revision),
-		strconv.FormatInt(v.RevisionID, 10), opt(v.Replaces), str(v.PlanChoice), str(v.ManagementChoice), str(v.Channel),
+		str(v.Replaces), str(v.PlanChoice), str(v.ManagementChoice), str(v.Channel),
 		str(v.SignatureSHA256), str(v.EvidenceSHA256), opt(v.RecordedBy), v.RecordedAt.UTC().Format(time.RFC3339Nano),
 		str(v.ChainHash)}
 	var b bytes.Buffer
@@ -127,9 +127,9 @@ func Decode(leaf []byte) (*Vote, error) {
 		}
 		return vals[k]
 	}
-	v.PlanID, v.HouseholdID, v.RevisionID = num("plan"), num("household"), num("revision_id")
+	v.PlanID, v.HouseholdID = num("plan"), num("household")
 	v.Revision = int(num("revision"))
-	v.Replaces, v.RecordedBy = opt("replaces"), opt("recorded_by")
+	v.Replaces, v.RecordedBy = str("replaces"), opt("recorded_by")
 	v.PlanChoice, v.ManagementChoice, v.Channel = str("plan_choice"), str("management_choice"), str("channel")
 	v.SignatureSHA256, v.EvidenceSHA256, v.ChainHash = str("signature_sha256"), str("evidence_sha256"), str("chain_hash")
 	at, e := time.Parse(time.RFC3339Nano, vals["recorded_at"])
@@ -140,6 +140,12 @@ func Decode(leaf []byte) (*Vote, error) {
 	for _, c := range []string{v.PlanChoice, v.ManagementChoice} {
 		if c != "agree" && c != "disagree" && c != "abstain" {
 			err = errors.Join(err, fmt.Errorf("%q is not a choice", c))
+		}
+	}
+	for k, h := range map[string]string{"replaces": v.Replaces, "signature_sha256": v.SignatureSHA256,
+		"evidence_sha256": v.EvidenceSHA256, "chain_hash": v.ChainHash} {
+		if h != "" && !isSHA256Hex(h) {
+			err = errors.Join(err, fmt.Errorf("%s is not a SHA-256 in lowercase hex", k))
 		}
 	}
 	if v.Channel != "online" && v.Channel != "paper" {
@@ -157,4 +163,16 @@ func Decode(leaf []byte) (*Vote, error) {
 // Origin is the origin line of a plan's log: the site's host and the plan.
 func Origin(host string, planID int64) string {
 	return host + "/plans/" + strconv.FormatInt(planID, 10)
+}
+
+func isSHA256Hex(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, r := range s {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
+			return false
+		}
+	}
+	return true
 }

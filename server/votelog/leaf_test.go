@@ -8,8 +8,8 @@ import (
 )
 
 func sample() *Vote {
-	replaces, by := int64(9801), int64(3)
-	return &Vote{PlanID: 12, HouseholdID: 345, Revision: 2, RevisionID: 9876, Replaces: &replaces, PlanChoice: "agree",
+	by := int64(3)
+	return &Vote{PlanID: 12, HouseholdID: 345, Revision: 2, Replaces: strings.Repeat("3f", 32), PlanChoice: "agree",
 		ManagementChoice: "abstain", Channel: "paper", SignatureSHA256: "", EvidenceSHA256: strings.Repeat("ab", 32),
 		RecordedBy: &by, RecordedAt: time.Date(2026, 12, 7, 13, 5, 0, 123456000, time.UTC)}
 }
@@ -17,7 +17,7 @@ func sample() *Vote {
 func TestALeafReadsBackAsTheVote(t *testing.T) {
 	v := sample()
 	leaf := Encode(v)
-	want := "anju/ballot/v1\nplan 12\nhousehold 345\nrevision 2\nrevision_id 9876\nreplaces 9801\nplan_choice agree\n" +
+	want := "anju/ballot/v1\nplan 12\nhousehold 345\nrevision 2\nreplaces " + strings.Repeat("3f", 32) + "\nplan_choice agree\n" +
 		"management_choice abstain\nchannel paper\nsignature_sha256 -\nevidence_sha256 " + strings.Repeat("ab", 32) +
 		"\nrecorded_by 3\nrecorded_at 2026-12-07T13:05:00.123456Z\nchain_hash -\n"
 	if string(leaf) != want {
@@ -27,7 +27,7 @@ func TestALeafReadsBackAsTheVote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(Encode(got), leaf) || *got.Replaces != 9801 || *got.RecordedBy != 3 || !got.RecordedAt.Equal(v.RecordedAt) {
+	if !bytes.Equal(Encode(got), leaf) || got.Replaces != v.Replaces || *got.RecordedBy != 3 || !got.RecordedAt.Equal(v.RecordedAt) {
 		t.Fatalf("decoded %+v", got)
 	}
 }
@@ -47,6 +47,7 @@ func TestOnlyCanonicalLeavesDecode(t *testing.T) {
 		"a CRLF line ending": strings.Replace(leaf, "revision 2\n", "revision 2\r\n", 1),
 		"an unknown channel": strings.Replace(leaf, "channel paper", "channel fax", 1),
 		"a zero household":   strings.Replace(leaf, "household 345", "household 0", 1),
+		"an uppercase hash":  strings.Replace(leaf, strings.Repeat("ab", 32), strings.Repeat("AB", 32), 1),
 	} {
 		if _, err := Decode([]byte(bad)); err == nil {
 			t.Errorf("%s: decoded", name)

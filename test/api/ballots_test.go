@@ -99,7 +99,7 @@ func TestConcurrentVotesLeaveOneBallot(t *testing.T) {
 			t.Fatalf("want 1 current ballot and 91 revisions (90 keys + 1 shared), got %d and %d", ballots, revisions)
 		}
 		chain := e.do("GET", fmt.Sprintf("/api/v1/plans/%d/ballots/verify", planID), e.staff, nil).want(200)
-		if chain.get("intact") != true || chain.num("revisions") != 91 {
+		if chain.get("intact") != true || chain.num("tree_size") != 91 {
 			t.Fatalf("chain: %s", chain.body)
 		}
 		hist := e.do("GET", fmt.Sprintf("/api/v1/households/%d/ballots", b.households[0].id), e.staff, nil).want(200).items()

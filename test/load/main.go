@@ -23,7 +23,7 @@
 // Then it reads GET /api/v1/projects/{id}/consent and
 // GET /api/v1/plans/{id}/ballots/verify as staff and checks that every household
 // counts as voted, that the agree/disagree/abstain counts match each household's
-// last vote, and that the chain is intact with N×(1+changes) revisions.
+// last vote, and that the plan's vote log is intact with N×(1+changes) leaves.
 //
 // Choices are drawn from -seed (agree 70 %, disagree 20 %, abstain 10 %), so a
 // run is repeatable. Throughput counts successful requests per second of the
@@ -267,9 +267,10 @@ func run(o options) (bool, error) {
 	revisions := n * (1 + o.changes)
 	res, err := cl.do(nil, call{method: "GET", path: fmt.Sprintf("/api/v1/plans/%d/ballots/verify", fx.planID), token: staff, want: 200})
 	var chain struct {
-		Revisions int    `json:"revisions"`
-		Intact    bool   `json:"intact"`
-		BrokenAt  *int64 `json:"broken_at"`
+		TreeSize int    `json:"tree_size"`
+		Intact   bool   `json:"intact"`
+		BrokenAt *int64 `json:"broken_at_leaf"`
+		Problem  string `json:"problem"`
 	}
 	if err == nil {
 		err = res.decode(&chain)
@@ -277,8 +278,8 @@ func run(o options) (bool, error) {
 	if err != nil {
 		rep.check(false, "ballots/verify: %v", err)
 	} else {
-		rep.check(chain.Intact, "hash chain intact: %v (broken_at %v)", chain.Intact, deref(chain.BrokenAt))
-		rep.check(chain.Revisions == revisions, "chain revisions = %d (want %d = %d × (1 + %d))", chain.Revisions, revisions, n, o.changes)
+		rep.check(chain.Intact, "vote log intact: %v (broken at leaf %v: %s)", chain.Intact, deref(chain.BrokenAt), chain.Problem)
+		rep.check(chain.TreeSize == revisions, "vote log leaves = %d (want %d = %d × (1 + %d))", chain.TreeSize, revisions, n, o.changes)
 	}
 
 	phases := []*phase{setupPh, signPh, votePh, replayPh}

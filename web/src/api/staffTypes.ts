@@ -244,12 +244,15 @@ export interface AuditEvent {
   hash?: string
 }
 
+/** GET /plans/{id}/ballots/verify: the plan's vote log rebuilt and checked. */
 export interface BallotVerify {
-  plan_id: number
-  revisions: number
-  head_hash: string
   intact: boolean
-  broken_at?: number | null
+  tree_size: number
+  /** base64 of the 32-byte root hash */
+  root_hash: string
+  broken_at_leaf: number | null
+  problem?: string
+  pending: number
 }
 
 // ---- complaints, progress, ratings, stages (issue 4) ----

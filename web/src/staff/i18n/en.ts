@@ -415,9 +415,9 @@ const en: StaffMessages = {
     rollHint: 'The consent roll (.xlsx): each household’s choices, channel, time, whether signed, and who recorded paper ballots; households that did not vote are listed too.',
     roll: 'Download the consent roll',
     verify: 'Check the vote records',
-    intact: 'All {n} vote records are intact; none was changed.',
-    broken: 'The vote records do not match at record {at}. Contact the administrator.',
-    headHash: 'Head hash',
+    intact: 'The public record is intact: all {n} vote records are there, match the signed checkpoints, and none was changed.',
+    broken: 'Record {at} of the public record does not match. Contact the administrator.',
+    headHash: 'Root hash',
   },
   audit: {
     title: 'Audit log',

@@ -1,0 +1,257 @@
+package consent
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"anju/server/auth"
+	"anju/server/problem"
+	"anju/server/tlog"
+	"anju/server/votelog"
+)
+
+// CheckpointView is a plan log's signed checkpoint as the public sees it.
+type CheckpointView struct {
+	Origin    string    `json:"origin"`
+	TreeSize  uint64    `json:"tree_size"`
+	RootHash  []byte    `json:"root_hash"`
+	Note      string    `json:"note"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// publicLog is the log of a plan put to the vote (never of a draft), made
+// on first request: a plan nobody voted on has a signed empty checkpoint.
+func (s *Service) publicLog(ctx context.Context, planID int64) (int64, error) {
+	if id, err := s.ballots.ExistingLogOf(ctx, planID); err != nil || id != 0 {
+		return id, err
+	}
+	if _, err := loadTarget(s.db.WithContext(ctx), planID); err != nil {
+		return 0, err
+	}
+	return s.ballots.LogOf(ctx, planID)
+}
+
+func (s *Service) view(cp *tlog.Checkpoint, planID int64) CheckpointView {
+	return CheckpointView{Origin: s.origin(cp, planID), TreeSize: cp.Size, RootHash: cp.RootHash, Note: cp.Note, CreatedAt: cp.CreatedAt}
+}
+
+// origin reads the origin off the checkpoint's first line: the log keeps the
+// origin it was made with.
+func (s *Service) origin(cp *tlog.Checkpoint, planID int64) string {
+	if i := bytes.IndexByte([]byte(cp.Note), '\n'); i > 0 {
+		return cp.Note[:i]
+	}
+	return votelog.Origin(s.ballots.host, planID)
+}
+
+// Checkpoint returns the newest signed checkpoint of a plan's log.
+func (s *Service) Checkpoint(ctx context.Context, planID int64) (*CheckpointView, error) {
+	logID, err := s.publicLog(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	cp, err := s.ballots.logs.Latest(ctx, logID)
+	if err != nil {
+		return nil, err
+	}
+	v := s.view(cp, planID)
+	return &v, nil
+}
+
+// Checkpoints returns every signed checkpoint of a plan's log, oldest first.
+func (s *Service) Checkpoints(ctx context.Context, planID int64) ([]CheckpointView, error) {
+	logID, err := s.publicLog(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	cps, err := s.ballots.logs.History(ctx, logID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CheckpointView, len(cps))
+	for i := range cps {
+		out[i] = s.view(&cps[i], planID)
+	}
+	return out, nil
+}
+
+// Consistency returns the RFC 9162 proof that the plan's log at size to
+// extends the log at size from.
+func (s *Service) Consistency(ctx context.Context, planID int64, from, to uint64) ([][]byte, error) {
+	if from > to {
+		return nil, problem.Invalid("invalid_range", "from (%d) must not be greater than to (%d).", from, to)
+	}
+	logID, err := s.publicLog(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.ballots.logs.Consistency(ctx, logID, from, to)
+	if errors.Is(err, tlog.ErrBeyondTree) {
+		return nil, problem.NotFound("tree_size_unknown", "The log of plan %d has not reached %d leaves; ask for its newest checkpoint first.", planID, to)
+	}
+	return p, err
+}
+
+// BallotProof is what a phone needs to check that its household's vote is in
+// the public log: the leaf, its inclusion proof, and the checkpoint the proof
+// leads to.
+type BallotProof struct {
+	PlanID     int64           `json:"plan_id"`
+	Pending    bool            `json:"pending"`
+	LeafIndex  *uint64         `json:"leaf_index"`
+	Leaf       []byte          `json:"leaf"`
+	LeafHash   []byte          `json:"leaf_hash"`
+	TreeSize   uint64          `json:"tree_size"`
+	RootHash   []byte          `json:"root_hash"`
+	Proof      [][]byte        `json:"proof"`
+	Checkpoint *CheckpointView `json:"checkpoint"`
+}
+
+// Proof returns the inclusion proof of the household's current vote on a
+// plan (0: the plan now put to the vote). Just after a vote the leaf may not
+// be integrated yet (Pending, within a second); the phone asks again.
+func (s *Service) Proof(ctx context.Context, hh *auth.Household, planID int64) (*BallotProof, error) {
+	rec, err := s.Current(ctx, hh, planID)
+	if err != nil {
+		return nil, err
+	}
+	logID, err := s.ballots.LogOf(ctx, rec.PlanID)
+	if err != nil {
+		return nil, err
+	}
+	leaf, idx, err := s.ballots.logs.LeafByRef(ctx, logID, rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &BallotProof{PlanID: rec.PlanID, Leaf: leaf.Leaf, LeafHash: leaf.LeafHash, Proof: [][]byte{}}
+	if idx == nil {
+		out.Pending = true
+		return out, nil
+	}
+	cp, err := s.ballots.logs.Latest(ctx, logID)
+	if err != nil {
+		return nil, err
+	}
+	if *idx >= cp.Size {
+		out.Pending = true
+		return out, nil
+	}
+	p, err := s.ballots.logs.Inclusion(ctx, logID, *idx, cp.Size)
+	if err != nil {
+		return nil, err
+	}
+	v := s.view(cp, rec.PlanID)
+	out.LeafIndex, out.TreeSize, out.RootHash, out.Proof, out.Checkpoint = idx, cp.Size, cp.RootHash, p, &v
+	return out, nil
+}
+
+// VerifyBallots rebuilds a plan's log from its leaves, checks every signed
+// checkpoint, compares each leaf with the ballot revision it stands for and
+// the ballots table (each household's current vote) with the newest leaf of
+// each household. Anything that differs names the leaf.
+func (s *Service) VerifyBallots(ctx context.Context, by *auth.Staff, planID int64) (*tlog.Check, error) {
+	if _, err := s.plans.Get(ctx, by, planID); err != nil {
+		return nil, err
+	}
+	// Whoever asks sees every vote acknowledged so far in the tree.
+	if _, err := s.ballots.logs.Integrate(ctx); err != nil {
+		return nil, err
+	}
+	logID, err := s.ballots.ExistingLogOf(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	var revs []Revision
+	if err := s.db.WithContext(ctx).Omit("signature_png").Where("plan_id = ?", planID).Find(&revs).Error; err != nil {
+		return nil, err
+	}
+	if logID == 0 {
+		chk := &tlog.Check{Intact: true, RootHash: tlog.EmptyRoot()}
+		if len(revs) > 0 {
+			chk.Fail(0, "plan %d has %d ballot revisions but no log", planID, len(revs))
+		}
+		return chk, nil
+	}
+	byID := make(map[int64]*Revision, len(revs))
+	for i := range revs {
+		byID[revs[i].ID] = &revs[i]
+	}
+	leafHex := make(map[int64]string, len(revs)) // revision id → leaf hash
+	type newest struct {
+		index uint64
+		vote  *votelog.Vote
+		ref   int64
+	}
+	latest := map[int64]newest{} // household → its newest leaf
+	seen := make(map[int64]bool, len(revs))
+	chk, err := s.ballots.logs.Verify(ctx, logID, func(index uint64, leaf *tlog.Leaf) error {
+		v, err := votelog.Decode(leaf.Leaf)
+		if err != nil {
+			return err
+		}
+		rev := byID[leaf.Ref]
+		if rev == nil {
+			return fmt.Errorf("its ballot revision %d is missing", leaf.Ref)
+		}
+		seen[rev.ID] = true
+		replaces := ""
+		if rev.ReplacesID != nil {
+			replaces = leafHex[*rev.ReplacesID]
+		}
+		want := voteOf(rev, replaces)
+		if v.ChainHash != "" {
+			want.ChainHash = rev.Hash // migrated: the old chain's hash, kept
+		} else if rev.Hash != hex.EncodeToString(leaf.LeafHash) {
+			return fmt.Errorf("ballot revision %d carries another hash than its leaf", rev.ID)
+		}
+		if !bytes.Equal(votelog.Encode(want), leaf.Leaf) || v.PlanID != planID {
+			return fmt.Errorf("ballot revision %d (household %d, revision %d) differs from its leaf", rev.ID, v.HouseholdID, v.Revision)
+		}
+		leafHex[rev.ID] = hex.EncodeToString(leaf.LeafHash)
+		if prev, ok := latest[v.HouseholdID]; ok && v.Revision != prev.vote.Revision+1 {
+			return fmt.Errorf("household %d's revision %d follows its revision %d", v.HouseholdID, v.Revision, prev.vote.Revision)
+		} else if !ok && v.Revision != 1 {
+			return fmt.Errorf("household %d's first leaf is its revision %d", v.HouseholdID, v.Revision)
+		}
+		latest[v.HouseholdID] = newest{index: index, vote: v, ref: rev.ID}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	pending := 0
+	for _, r := range revs {
+		if !seen[r.ID] {
+			pending++
+		}
+	}
+	if pending > chk.Pending {
+		chk.Fail(chk.TreeSize, "%d ballot revisions are neither in the log nor queued for it", pending-chk.Pending)
+	}
+	var ballots []Ballot
+	if err := s.db.WithContext(ctx).Where("plan_id = ?", planID).Find(&ballots).Error; err != nil {
+		return nil, err
+	}
+	for _, b := range ballots {
+		n, ok := latest[b.HouseholdID]
+		if !ok {
+			if chk.Pending == 0 {
+				chk.Fail(chk.TreeSize, "household %d has a current vote but no leaf in the log", b.HouseholdID)
+			}
+			continue
+		}
+		v := n.vote
+		if b.CurrentRevisionID == nil || *b.CurrentRevisionID != n.ref || b.Revision != v.Revision || b.PlanChoice != v.PlanChoice ||
+			b.ManagementChoice != v.ManagementChoice || b.Channel != v.Channel {
+			if chk.Pending > 0 && b.Revision > v.Revision {
+				continue // a newer revision is queued
+			}
+			chk.Fail(n.index, "household %d's current vote differs from its newest leaf", b.HouseholdID)
+		}
+	}
+	return chk, nil
+}

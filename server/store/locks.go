@@ -1,0 +1,61 @@
+package store
+
+import "gorm.io/gorm"
+
+// Lock is a namespace of PostgreSQL advisory locks: one per kind of record,
+// all kept here so that no two kinds ever share one. The key (a record id)
+// goes in the low 40 bits.
+type Lock int64
+
+// The advisory lock namespaces.
+const (
+	// LockAudit serialises appends to the audit chain.
+	LockAudit Lock = 1
+	// LockPlans is held while a project's plans change.
+	LockPlans Lock = 3
+	// LockPlanVote is a plan's vote: every vote holds it shared (votes never
+	// wait for each other), closing the vote and publishing its notices hold
+	// it exclusively, so no vote commits on a plan after it was closed.
+	LockPlanVote Lock = 4
+	// LockAdjust serialises a district's plan adjustments of a year.
+	LockAdjust Lock = 6
+	// LockCriteria serialises a project's start criteria.
+	LockCriteria Lock = 7
+	// LockSequencer is held by the log sequencer on the log it integrates.
+	LockSequencer Lock = 8
+	// LockHouseholdVote orders one household's votes (the replaces check and
+	// idempotency keys stay exact).
+	LockHouseholdVote Lock = 9
+)
+
+func (l Lock) key(id int64) int64 { return int64(l)<<40 | id }
+
+// Lock holds the advisory lock ns/key until the surrounding transaction ends.
+// SQLite write transactions are already serialised (immediate locking), so
+// there it does nothing.
+func (d *DB) Lock(tx *gorm.DB, ns Lock, key int64) error {
+	if !d.Postgres {
+		return nil
+	}
+	return tx.Exec("SELECT pg_advisory_xact_lock(?)", ns.key(key)).Error
+}
+
+// LockShared holds ns/key shared until the transaction ends: holders of the
+// shared lock do not wait for each other, only for an exclusive holder.
+func (d *DB) LockShared(tx *gorm.DB, ns Lock, key int64) error {
+	if !d.Postgres {
+		return nil
+	}
+	return tx.Exec("SELECT pg_advisory_xact_lock_shared(?)", ns.key(key)).Error
+}
+
+// TryLock takes ns/key if nobody holds it, and tells whether it did. On
+// SQLite it always succeeds.
+func (d *DB) TryLock(tx *gorm.DB, ns Lock, key int64) (bool, error) {
+	if !d.Postgres {
+		return true, nil
+	}
+	var got bool
+	err := tx.Raw("SELECT pg_try_advisory_xact_lock(?)", ns.key(key)).Scan(&got).Error
+	return got, err
+}
