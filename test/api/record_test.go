@@ -1,0 +1,346 @@
+package api_test
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/transparency-dev/formats/log"
+	"github.com/transparency-dev/merkle/proof"
+	"github.com/transparency-dev/merkle/rfc6962"
+	"golang.org/x/mod/sumdb/note"
+	"gorm.io/gorm"
+
+	"anju/server/votelog"
+)
+
+// The public record (issue 10): every vote is a leaf of its plan's log, the
+// household can prove its vote is in it, anyone can follow the signed
+// checkpoints, and edits made with SQL behind the server's back are named.
+
+// heldCheckpoint is what a phone, a witness or a printed notice keeps.
+type heldCheckpoint struct {
+	size uint64
+	root []byte
+}
+
+func b64(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatalf("base64 %q: %v", s, err)
+	}
+	return b
+}
+
+// logVerifier is the note verifier of the server's checkpoint key.
+func (e *env) logVerifier() note.Verifier {
+	e.t.Helper()
+	vkey := e.do("GET", "/api/v1/public/log-key", "", nil).want(200).str("verifier_key")
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		e.t.Fatalf("verifier key %q: %v", vkey, err)
+	}
+	return v
+}
+
+// proofOf asks for the household's proof until the sequencer integrated its
+// vote, and checks it as a phone would: the checkpoint's signature, the leaf
+// hash and the inclusion path.
+func (e *env) proofOf(token string, planID int64) (*resp, uint64) {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r := e.do("GET", fmt.Sprintf("/api/v1/me/ballot/proof?plan_id=%d", planID), token, nil)
+		if r.status == 202 {
+			if r.header.Get("Retry-After") != "1" || r.get("pending") != true {
+				e.t.Fatalf("pending proof: %d %s %s", r.status, r.header.Get("Retry-After"), r.body)
+			}
+			if time.Now().After(deadline) {
+				e.t.Fatal("the vote was not integrated within 10 s")
+			}
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		r.want(200)
+		leaf, leafHash := b64(e.t, r.str("leaf")), b64(e.t, r.str("leaf_hash"))
+		if got := rfc6962.DefaultHasher.HashLeaf(leaf); string(got) != string(leafHash) {
+			e.t.Fatalf("leaf hash %x is not SHA-256(0x00 ‖ leaf) %x", leafHash, got)
+		}
+		cp, _, _, err := log.ParseCheckpoint([]byte(r.str("checkpoint.note")), fmt.Sprintf("anju.example.cn/plans/%d", planID), e.logVerifier())
+		if err != nil {
+			e.t.Fatalf("checkpoint: %v\n%s", err, r.str("checkpoint.note"))
+		}
+		size, root := uint64(r.num("tree_size")), b64(e.t, r.str("root_hash"))
+		if cp.Size != size || string(cp.Hash) != string(root) {
+			e.t.Fatalf("the signed checkpoint says %d/%x, the answer %d/%x", cp.Size, cp.Hash, size, root)
+		}
+		var path [][]byte
+		for _, p := range r.get("proof").([]any) {
+			path = append(path, b64(e.t, p.(string)))
+		}
+		index := uint64(r.num("leaf_index"))
+		if err := proof.VerifyInclusion(rfc6962.DefaultHasher, index, size, leafHash, path, root); err != nil {
+			e.t.Fatalf("inclusion of leaf %d in %d: %v", index, size, err)
+		}
+		return r, index
+	}
+}
+
+func (e *env) verifyPlan(planID int64) *resp {
+	e.t.Helper()
+	return e.do("GET", fmt.Sprintf("/api/v1/plans/%d/ballots/verify", planID), e.staff, nil).want(200)
+}
+
+// consistent tells whether the plan's log now extends a held checkpoint.
+func (e *env) consistent(planID int64, held heldCheckpoint) error {
+	e.t.Helper()
+	now := e.do("GET", fmt.Sprintf("/api/v1/public/plans/%d/checkpoint", planID), "", nil).want(200)
+	size, root := uint64(now.num("tree_size")), b64(e.t, now.str("root_hash"))
+	r := e.do("GET", fmt.Sprintf("/api/v1/public/plans/%d/consistency?from=%d&to=%d", planID, held.size, size), "", nil)
+	if r.status != 200 {
+		return fmt.Errorf("no consistency proof from %d to %d: %d %s", held.size, size, r.status, r.body)
+	}
+	var path [][]byte
+	for _, p := range r.get("proof").([]any) {
+		path = append(path, b64(e.t, p.(string)))
+	}
+	return proof.VerifyConsistency(rfc6962.DefaultHasher, held.size, size, path, held.root, root)
+}
+
+func TestEveryVoteIsAProvableLeaf(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		es := e.setupEstate("记录", 3)
+		b := es.buildings[0]
+		planID := e.publishPlan(es, "记录方案", 48*time.Hour)
+		empty := e.do("GET", fmt.Sprintf("/api/v1/public/plans/%d/checkpoint", planID), "", nil).want(200)
+		if empty.num("tree_size") != 0 || empty.str("origin") != fmt.Sprintf("anju.example.cn/plans/%d", planID) {
+			t.Fatalf("a plan nobody voted on: %s", empty.body)
+		}
+		tokens := make([]string, 3)
+		for i, h := range b.households {
+			tokens[i] = e.signIn(b, h)
+			e.do("PUT", "/api/v1/me/ballot", tokens[i], vote(planID, "agree", "agree")).want(200)
+		}
+		first, idx := e.proofOf(tokens[0], planID)
+		v, err := votelog.Decode(b64(t, first.str("leaf")))
+		if err != nil || v.HouseholdID != b.households[0].id || v.PlanID != planID || v.PlanChoice != "agree" || v.Channel != "online" {
+			t.Fatalf("leaf %d: %+v %v", idx, v, err)
+		}
+		held := heldCheckpoint{size: uint64(first.num("tree_size")), root: b64(t, first.str("root_hash"))}
+		// The household changes its vote: the new leaf chains to the old one.
+		rec := e.do("GET", fmt.Sprintf("/api/v1/me/ballot?plan_id=%d", planID), tokens[0], nil).want(200)
+		changed := e.do("PUT", "/api/v1/me/ballot", tokens[0], vote(planID, "disagree", "agree", rec.id("id"))).want(200)
+		second, _ := e.proofOf(tokens[0], planID)
+		v2, err := votelog.Decode(b64(t, second.str("leaf")))
+		if err != nil || v2.Revision != 2 || v2.PlanChoice != "disagree" || v2.Replaces != hex.EncodeToString(b64(t, first.str("leaf_hash"))) {
+			t.Fatalf("the changed vote's leaf: %+v %v", v2, err)
+		}
+		if changed.str("hash") != hex.EncodeToString(b64(t, second.str("leaf_hash"))) {
+			t.Fatalf("the receipt's hash %s is not the leaf hash", changed.str("hash"))
+		}
+		if err := e.consistent(planID, held); err != nil {
+			t.Fatalf("the log does not extend the checkpoint the phone held: %v", err)
+		}
+		// The public sees checkpoints and proofs, never a vote's contents.
+		history := e.do("GET", fmt.Sprintf("/api/v1/public/plans/%d/checkpoints", planID), "", nil).want(200)
+		items := history.items()
+		if len(items) < 2 || items[0]["tree_size"] != float64(0) {
+			t.Fatalf("checkpoint history: %s", history.body)
+		}
+		for i := 1; i < len(items); i++ {
+			if items[i]["tree_size"].(float64) <= items[i-1]["tree_size"].(float64) {
+				t.Fatalf("checkpoints not oldest first: %s", history.body)
+			}
+		}
+		if body := string(history.body); strings.Contains(body, "choice") || strings.Contains(body, "household") || strings.Contains(body, "anju/ballot") {
+			t.Fatalf("a vote's contents are public: %s", history.body)
+		}
+		chk := e.verifyPlan(planID)
+		if chk.get("intact") != true || chk.num("tree_size") != 4 || chk.get("broken_at_leaf") != nil {
+			t.Fatalf("verify: %s", chk.body)
+		}
+		// Bad input is a 4xx a person can act on.
+		e.do("GET", fmt.Sprintf("/api/v1/public/plans/%d/consistency?from=3&to=1", planID), "", nil).wantError(400, "invalid_range")
+		e.do("GET", fmt.Sprintf("/api/v1/public/plans/%d/consistency?from=1&to=99", planID), "", nil).wantError(404, "tree_size_unknown")
+		e.do("GET", fmt.Sprintf("/api/v1/public/plans/%d/consistency", planID), "", nil).wantError(400, "invalid_range")
+		e.do("GET", "/api/v1/public/plans/999999/checkpoint", "", nil).wantError(404, "plan_not_found")
+	})
+}
+
+// tamper runs SQL behind the server's back, the append-only triggers out of
+// the way, as someone with the database's owner rights would.
+func (e *env) tamper(stmts ...string) {
+	e.t.Helper()
+	err := e.app.DB.Transaction(func(tx *gorm.DB) error {
+		if e.dialect == "postgres" {
+			if err := tx.Exec("SET LOCAL session_replication_role = replica").Error; err != nil {
+				return err
+			}
+		} else {
+			var names []string
+			if err := tx.Raw("SELECT name FROM sqlite_master WHERE type = 'trigger'").Scan(&names).Error; err != nil {
+				return err
+			}
+			for _, n := range names {
+				if err := tx.Exec("DROP TRIGGER " + n).Error; err != nil {
+					return err
+				}
+			}
+		}
+		for _, s := range stmts {
+			if err := tx.Exec(s).Error; err != nil {
+				return fmt.Errorf("%s: %w", s, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// votedPlan is a plan with six votes from six households, all integrated.
+func votedPlan(t *testing.T, e *env) (planID int64, revisions []int64, held heldCheckpoint) {
+	t.Helper()
+	es := e.setupEstate(fmt.Sprintf("篡改%d", time.Now().UnixNano()%100000), 6)
+	b := es.buildings[0]
+	planID = e.publishPlan(es, "篡改方案", 48*time.Hour)
+	var last string
+	for i, h := range b.households {
+		last = e.signIn(b, h)
+		choice := "agree"
+		if i%3 == 2 {
+			choice = "disagree"
+		}
+		revisions = append(revisions, e.do("PUT", "/api/v1/me/ballot", last, vote(planID, choice, "agree")).want(200).id("id"))
+	}
+	p, _ := e.proofOf(last, planID)
+	if e.verifyPlan(planID).get("intact") != true {
+		t.Fatal("the untouched log does not verify")
+	}
+	return planID, revisions, heldCheckpoint{size: uint64(p.num("tree_size")), root: b64(t, p.str("root_hash"))}
+}
+
+func TestTamperingIsDetected(t *testing.T) {
+	type outcome struct {
+		leaf  float64 // the leaf verify names; -1: verify cannot see it, a held checkpoint must
+		words string
+	}
+	cases := []struct {
+		name string
+		edit func(e *env, planID int64, revs []int64) []string
+		want outcome
+	}{
+		{"a revision's choice edited", func(e *env, planID int64, revs []int64) []string {
+			return []string{fmt.Sprintf("UPDATE ballot_revisions SET plan_choice = 'agree' WHERE id = %d", revs[2])}
+		}, outcome{2, "differs from its leaf"}},
+		{"a leaf's bytes edited", func(e *env, planID int64, revs []int64) []string {
+			return []string{fmt.Sprintf("UPDATE tlog_leaves SET leaf = %s WHERE ref = %d AND log_id = (SELECT id FROM tlog_logs WHERE subject = 'plan/%d')",
+				sqlBytes(e, []byte("forged")), revs[4], planID)}
+		}, outcome{4, "do not hash"}},
+		{"a revision deleted from the middle", func(e *env, planID int64, revs []int64) []string {
+			return []string{fmt.Sprintf("DELETE FROM ballot_revisions WHERE id = %d", revs[3])}
+		}, outcome{3, "missing"}},
+		{"rows of the current-ballot table flipped", func(e *env, planID int64, revs []int64) []string {
+			return []string{fmt.Sprintf("UPDATE ballots SET plan_choice = 'agree' WHERE plan_id = %d AND plan_choice = 'disagree'", planID)}
+		}, outcome{2, "current vote differs"}},
+		{"the tail truncated", func(e *env, planID int64, revs []int64) []string {
+			logID := fmt.Sprintf("(SELECT id FROM tlog_logs WHERE subject = 'plan/%d')", planID)
+			return []string{
+				fmt.Sprintf("DELETE FROM tlog_checkpoints WHERE log_id = %s AND size > 4", logID),
+				fmt.Sprintf("DELETE FROM tlog_nodes WHERE log_id = %s AND (idx + 1) * (1 << level) > 4", logID),
+				fmt.Sprintf("DELETE FROM tlog_leaves WHERE log_id = %s AND ref IN (%d, %d)", logID, revs[4], revs[5]),
+				fmt.Sprintf("UPDATE ballots SET current_revision_id = NULL WHERE current_revision_id IN (%d, %d)", revs[4], revs[5]),
+				fmt.Sprintf("DELETE FROM ballot_revisions WHERE id IN (%d, %d)", revs[4], revs[5]),
+				"DELETE FROM ballots WHERE current_revision_id IS NULL",
+			}
+		}, outcome{-1, ""}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			each(t, func(t *testing.T, e *env) {
+				planID, revs, held := votedPlan(t, e)
+				e.tamper(c.edit(e, planID, revs)...)
+				chk := e.verifyPlan(planID)
+				if c.want.leaf < 0 {
+					if chk.get("intact") != true {
+						t.Fatalf("this rewrite is consistent; verify alone cannot see it, yet said %s", chk.body)
+					}
+					if err := e.consistent(planID, held); err == nil {
+						t.Fatal("the checkpoint a phone held was proven consistent with the truncated log")
+					}
+					return
+				}
+				if chk.get("intact") != false || chk.get("broken_at_leaf") != c.want.leaf || !strings.Contains(chk.str("problem"), c.want.words) {
+					t.Fatalf("want leaf %v named (%q), got %s", c.want.leaf, c.want.words, chk.body)
+				}
+			})
+		})
+	}
+}
+
+func sqlBytes(e *env, b []byte) string {
+	if e.dialect == "postgres" {
+		return "'\\x" + hex.EncodeToString(b) + "'::bytea"
+	}
+	return "x'" + hex.EncodeToString(b) + "'"
+}
+
+func TestTheRecordRefusesEditsAtTheDatabase(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		planID, revs, _ := votedPlan(t, e)
+		for _, stmt := range []string{
+			fmt.Sprintf("UPDATE ballot_revisions SET plan_choice = 'agree' WHERE id = %d", revs[2]),
+			fmt.Sprintf("DELETE FROM ballot_revisions WHERE id = %d", revs[5]),
+			fmt.Sprintf("DELETE FROM tlog_checkpoints WHERE log_id = (SELECT id FROM tlog_logs WHERE subject = 'plan/%d')", planID),
+			"UPDATE audit_events SET actor = 'someone'",
+		} {
+			if err := e.app.DB.Exec(stmt).Error; err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("%s: %v", stmt, err)
+			}
+		}
+	})
+}
+
+// Chains recorded before the log existed move into it on start, in order,
+// each leaf keeping the old chain hash, and the log then verifies.
+func TestOldChainsMoveIntoTheLog(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		planID, revs, _ := votedPlan(t, e)
+		// Back to how an earlier release left it: no log for the plan.
+		logID := fmt.Sprintf("(SELECT id FROM tlog_logs WHERE subject = 'plan/%d')", planID)
+		e.tamper(
+			fmt.Sprintf("DELETE FROM tlog_cosignatures WHERE checkpoint_id IN (SELECT id FROM tlog_checkpoints WHERE log_id = %s)", logID),
+			fmt.Sprintf("DELETE FROM tlog_checkpoints WHERE log_id = %s", logID),
+			fmt.Sprintf("DELETE FROM tlog_nodes WHERE log_id = %s", logID),
+			fmt.Sprintf("DELETE FROM tlog_pending WHERE log_id = %s", logID),
+			fmt.Sprintf("DELETE FROM tlog_leaves WHERE log_id = %s", logID),
+			fmt.Sprintf("DELETE FROM tlog_logs WHERE subject = 'plan/%d'", planID),
+		)
+		restarted := startServer(t, e.dialect, e.app.Config) // the next start migrates
+		restarted.staff = e.staff
+		chk := restarted.verifyPlan(planID)
+		if chk.get("intact") != true || chk.num("tree_size") != float64(len(revs)) {
+			t.Fatalf("after the move: %s", chk.body)
+		}
+		var leaves [][]byte
+		if err := restarted.app.DB.Raw("SELECT leaf FROM tlog_leaves l JOIN tlog_logs g ON g.id = l.log_id WHERE g.subject = ? ORDER BY l.id",
+			fmt.Sprintf("plan/%d", planID)).Scan(&leaves).Error; err != nil {
+			t.Fatal(err)
+		}
+		var hashes []string
+		if err := restarted.app.DB.Raw("SELECT hash FROM ballot_revisions WHERE plan_id = ? ORDER BY id", planID).Scan(&hashes).Error; err != nil {
+			t.Fatal(err)
+		}
+		for i, l := range leaves {
+			v, err := votelog.Decode(l)
+			if err != nil || v.ChainHash != hashes[i] {
+				t.Fatalf("leaf %d keeps chain hash %q, the revision's is %q (%v)", i, v.ChainHash, hashes[i], err)
+			}
+		}
+	})
+}
