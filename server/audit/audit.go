@@ -17,7 +17,6 @@ import (
 	"anju/server/store"
 )
 
-
 // Event is one audited action.
 type Event struct {
 	ID          int64     `gorm:"primaryKey" json:"id"`

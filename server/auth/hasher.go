@@ -2,8 +2,8 @@ package auth
 
 import (
 	"context"
-	"runtime"
 	"crypto/subtle"
+	"runtime"
 	"sync"
 	"time"
 

@@ -33,7 +33,7 @@ func (h *Handlers) recordRoutes() []httpx.Route {
 			Summary: "Every signed checkpoint of a plan's vote log, oldest first", Response: httpx.List[CheckpointView]{}, Handler: h.checkpoints},
 		{Method: http.MethodGet, Path: "/public/plans/:id/consistency", Access: httpx.Public, Tag: "record",
 			Summary: "RFC 9162 consistency proof between two sizes of a plan's vote log", Response: ConsistencyProof{},
-			Params:  map[string]string{"from": "the smaller tree size", "to": "the larger tree size"}, Handler: h.consistency},
+			Params: map[string]string{"from": "the smaller tree size", "to": "the larger tree size"}, Handler: h.consistency},
 		{Method: http.MethodGet, Path: "/public/log-key", Access: httpx.Public, Tag: "record",
 			Summary: "The note verifier key that signs every checkpoint", Response: LogKey{}, Handler: h.logKey},
 		{Method: http.MethodGet, Path: "/me/ballot/proof", Access: httpx.Household, Tag: "resident",

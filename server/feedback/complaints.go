@@ -23,7 +23,6 @@ import (
 	"anju/server/valid"
 )
 
-
 // Limits of what a household sends.
 const (
 	MaxPhotos         = 9

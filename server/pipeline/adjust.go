@@ -231,7 +231,6 @@ func (s *Service) Adjust(ctx context.Context, by *auth.Staff, districtID int64, 
 	return adj, nil
 }
 
-
 // baseline returns the plan's original totals, keeping current as the
 // original the first time.
 func (s *Service) baseline(tx *gorm.DB, districtID int64, year int, current Totals) (Totals, error) {

@@ -247,7 +247,6 @@ func (s *Service) Evidence(ctx context.Context, by *auth.Staff, id int64, n int)
 	return s.files.Open(ctx, cs[0].EvidenceFileID)
 }
 
-
 // criterionNumber reads n, bounded before it reaches the INTEGER column.
 func criterionNumber(c echo.Context) (int, error) {
 	return httpx.Int(c, "n", 2, 5)

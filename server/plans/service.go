@@ -16,7 +16,6 @@ import (
 	"anju/server/store"
 )
 
-
 // Service manages the catalogue and plans.
 type Service struct {
 	db       *store.DB

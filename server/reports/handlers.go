@@ -124,4 +124,3 @@ func (h *Handlers) dashboard(c echo.Context) error {
 	}
 	return httpx.OK(c, d)
 }
-

@@ -45,7 +45,9 @@ func appendLeaves(t *testing.T, db *store.DB, logs *tlog.Logs, logID int64, firs
 	}
 }
 
-func leafBytes(logID int64, ref int) []byte { return fmt.Appendf(nil, "anju/test/v1\nlog %d\nref %d\n", logID, ref) }
+func leafBytes(logID int64, ref int) []byte {
+	return fmt.Appendf(nil, "anju/test/v1\nlog %d\nref %d\n", logID, ref)
+}
 
 func ensure(t *testing.T, db *store.DB, logs *tlog.Logs, origin string) int64 {
 	t.Helper()
