@@ -89,7 +89,32 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 		return nil, err
 	}
 	tokens := auth.NewTokens(key, cfg.StaffTokenTTL, cfg.HouseholdTokenTTL)
+	// The public record: every vote and every staff action is a leaf of a
+	// signed transparency log (issue 10).
+	logKey, err := tlog.LoadKey(db, cfg.LogSigningKey, tlog.KeyName(cfg.PublicHost()))
+	if err != nil {
+		return nil, err
+	}
+	logs := tlog.New(db, logKey)
+	wake := make(chan struct{}, 1)
+	wakeSequencer := func() {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
 	auditLog := audit.New(db)
+	if err := auditLog.Publish(ctx, logs, cfg.PublicHost(), wakeSequencer); err != nil {
+		return nil, err
+	}
+	if moved, intact, err := auditLog.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("move the audit chain into its log: %w", err)
+	} else if moved > 0 {
+		log.Info("audit chain moved into its log", "events", moved, "chain_intact", intact)
+		if !intact {
+			log.Warn("the audit hash chain did not verify before it moved into its log")
+		}
+	}
 	hasher := newHasher(cfg)
 	staffs := auth.NewStaffs(db, auditLog, hasher)
 	reg := registry.NewService(db, auditLog, cfg, guessLimits(cfg.SignIn), hasher)
@@ -106,18 +131,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	}
 	reg.WatchVoting(pl.VotingOpenIn)
 	events := consent.NewEvents(db, log)
-	logKey, err := tlog.LoadKey(db, cfg.LogSigningKey, tlog.KeyName(cfg.PublicHost()))
-	if err != nil {
-		return nil, err
-	}
-	logs := tlog.New(db, logKey)
-	wake := make(chan struct{}, 1)
-	ballots := consent.NewBallotLog(db, logs, cfg.PublicHost(), func() {
-		select {
-		case wake <- struct{}{}:
-		default:
-		}
-	})
+	ballots := consent.NewBallotLog(db, logs, cfg.PublicHost(), wakeSequencer)
 	cons := consent.NewService(db, pl, prj, reg, fileSvc, auditLog, events, ballots)
 	if err := cons.MigrateChains(ctx, func(planID int64, n int, intact bool) {
 		if !intact {
@@ -163,6 +177,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	projects.NewHandlers(prj).Routes(router)
 	plans.NewHandlers(pl, reg).Routes(router)
 	consent.NewHandlers(cons).Routes(router)
+	auditLog.Routes(router)
 	needs.NewHandlers(needs.NewService(db, pl, prj)).Routes(router)
 	stages := pipeline.NewService(db, auditLog, prj, pl, cons, fileSvc)
 	pipeline.NewHandlers(stages).Routes(router)
@@ -191,6 +206,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	return &App{Config: cfg, Log: log, DB: db, Echo: e, Staffs: staffs, Hasher: hasher, Registry: reg, Projects: prj,
 		Plans: pl, Consent: cons, Feedback: fb, Pipeline: stages, Files: fileSvc, Routes: routes, openAPI: doc, stop: stop}, nil
 }
+
+// StopBackground stops the background work (sweepers, the log sequencer, the
+// tally listener) and leaves the server answering: for tests that watch the
+// connection pool.
+func (a *App) StopBackground() { a.stop() }
 
 // Close stops the background work and releases the database.
 func (a *App) Close() error {

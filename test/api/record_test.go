@@ -320,12 +320,26 @@ func TestOldChainsMoveIntoTheLog(t *testing.T) {
 			fmt.Sprintf("DELETE FROM tlog_pending WHERE log_id = %s", logID),
 			fmt.Sprintf("DELETE FROM tlog_leaves WHERE log_id = %s", logID),
 			fmt.Sprintf("DELETE FROM tlog_logs WHERE subject = 'plan/%d'", planID),
+			// and the audit log, as if the events came from an earlier release
+			"DELETE FROM tlog_cosignatures WHERE checkpoint_id IN (SELECT id FROM tlog_checkpoints WHERE log_id = (SELECT id FROM tlog_logs WHERE subject = 'audit'))",
+			"DELETE FROM tlog_checkpoints WHERE log_id = (SELECT id FROM tlog_logs WHERE subject = 'audit')",
+			"DELETE FROM tlog_nodes WHERE log_id = (SELECT id FROM tlog_logs WHERE subject = 'audit')",
+			"DELETE FROM tlog_pending WHERE log_id = (SELECT id FROM tlog_logs WHERE subject = 'audit')",
+			"DELETE FROM tlog_leaves WHERE log_id = (SELECT id FROM tlog_logs WHERE subject = 'audit')",
+			"DELETE FROM tlog_logs WHERE subject = 'audit'",
 		)
 		restarted := startServer(t, e.dialect, e.app.Config) // the next start migrates
 		restarted.staff = e.staff
 		chk := restarted.verifyPlan(planID)
 		if chk.get("intact") != true || chk.num("tree_size") != float64(len(revs)) {
 			t.Fatalf("after the move: %s", chk.body)
+		}
+		var events int64
+		if err := restarted.app.DB.Raw("SELECT COUNT(*) FROM audit_events").Scan(&events).Error; err != nil {
+			t.Fatal(err)
+		}
+		if a := restarted.do("GET", "/api/v1/audit/verify", e.staff, nil).want(200); a.get("intact") != true || a.num("tree_size") != float64(events) {
+			t.Fatalf("the audit log after the move (%d events): %s", events, a.body)
 		}
 		var leaves [][]byte
 		if err := restarted.app.DB.Raw("SELECT leaf FROM tlog_leaves l JOIN tlog_logs g ON g.id = l.log_id WHERE g.subject = ? ORDER BY l.id",
@@ -342,5 +356,37 @@ func TestOldChainsMoveIntoTheLog(t *testing.T) {
 				t.Fatalf("leaf %d keeps chain hash %q, the revision's is %q (%v)", i, v.ChainHash, hashes[i], err)
 			}
 		}
+	})
+}
+
+// Staff actions are leaves of one audit log; an edited or removed event is
+// named by /audit/verify.
+func TestTheAuditLogIsVerifiable(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		votedPlan(t, e) // registers, imports, publishes: a few dozen staff actions
+		var events int64
+		if err := e.app.DB.Raw("SELECT COUNT(*) FROM audit_events").Scan(&events).Error; err != nil {
+			t.Fatal(err)
+		}
+		chk := e.do("GET", "/api/v1/audit/verify", e.staff, nil).want(200)
+		if chk.get("intact") != true || chk.num("tree_size") != float64(events) || events < 5 {
+			t.Fatalf("%d events; verify: %s", events, chk.body)
+		}
+		var third int64
+		if err := e.app.DB.Raw("SELECT ref FROM tlog_leaves l JOIN tlog_nodes n ON n.leaf_id = l.id JOIN tlog_logs g ON g.id = l.log_id WHERE g.subject = 'audit' AND n.level = 0 AND n.idx = 2").
+			Scan(&third).Error; err != nil || third == 0 {
+			t.Fatalf("the third audit leaf: %d %v", third, err)
+		}
+		e.tamper(fmt.Sprintf("UPDATE audit_events SET actor = 'staff:999' WHERE id = %d", third))
+		chk = e.do("GET", "/api/v1/audit/verify", e.staff, nil).want(200)
+		if chk.get("intact") != false || chk.num("broken_at_leaf") != 2 || !strings.Contains(chk.str("problem"), "differs from its leaf") {
+			t.Fatalf("an edited audit event: %s", chk.body)
+		}
+		var communityID int64
+		if err := e.app.DB.Raw("SELECT id FROM communities LIMIT 1").Scan(&communityID).Error; err != nil {
+			t.Fatal(err)
+		}
+		committee := e.createStaff("audit-committee", "committee", 0, communityID)
+		e.do("GET", "/api/v1/audit/verify", committee, nil).want(403)
 	})
 }

@@ -64,6 +64,15 @@ func TestNoConnectionHeldWhileDecoding(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The log sequencer and the sweepers use connections of their own at
+		// any moment: stop them, and wait until they have let go.
+		e.app.StopBackground()
+		for i := 0; sqlDB.Stats().InUse != 0; i++ {
+			if i == 200 {
+				t.Fatal("a background task still holds a connection after 2 s")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 		var decoded, held atomic.Int64
 		e.app.Files.WhileDecoding(func() {
 			decoded.Add(1)
