@@ -29,6 +29,17 @@ type Result struct {
 	ThresholdPercent int    `json:"threshold_percent"`
 	Counted
 	Reached bool `json:"reached"`
+	// Record pins the count to the plan's public log: the notice prints the
+	// signed checkpoint's size and root hash, so the paper on the wall can be
+	// checked against the log for as long as anyone keeps it.
+	Record *RecordPin `json:"record,omitempty"`
+}
+
+// RecordPin is a plan log's checkpoint as a notice prints it.
+type RecordPin struct {
+	Origin   string `json:"origin"`
+	TreeSize uint64 `json:"tree_size"`
+	RootHash []byte `json:"root_hash"`
 }
 
 func resultOf(t *ProjectTally) Result {
@@ -143,12 +154,24 @@ func (s *Service) PublishNotice(ctx context.Context, by *auth.Staff, projectID i
 	if err != nil {
 		return nil, err
 	}
+	// Every vote is in the tree before the notice pins it.
+	if _, err := s.ballots.logs.Integrate(ctx); err != nil {
+		return nil, err
+	}
 	t, err := s.tallyOf(ctx, prj, plan)
+	if err != nil {
+		return nil, err
+	}
+	if t.RecordProblem != "" {
+		return nil, errRecord(t.RecordProblem)
+	}
+	cp, err := s.Checkpoint(ctx, plan.ID)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
 	n := &Notice{PlanID: plan.ID, Kind: in.Kind, Result: resultOf(t), PublishedAt: now, PublishedBy: &by.ID}
+	n.Result.Record = &RecordPin{Origin: cp.Origin, TreeSize: cp.TreeSize, RootHash: cp.RootHash}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := s.db.Lock(tx, store.LockPlanVote, plan.ID); err != nil {
 			return err

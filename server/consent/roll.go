@@ -9,31 +9,10 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"anju/server/auth"
+	"anju/server/problem"
 	"anju/server/registry"
 	"anju/server/spreadsheet"
 )
-
-// rollLine is one household of the archived consent roll.
-type rollLine struct {
-	BuildingName, Entrance, Room, OwnerName string
-	Floor                                   int
-	AreaCenti                               int64
-	PlanChoice, ManagementChoice, Channel   *string
-	RecordedAt                              *time.Time
-	SignatureBytes                          *int64
-	EvidenceFileID                          *int64
-	RecordedBy                              *string
-}
-
-const rollExportQuery = `SELECT b.name AS building_name, h.entrance, h.floor, h.room, h.owner_name, h.area_centi,
-	bl.plan_choice, bl.management_choice, bl.channel, r.recorded_at,
-	LENGTH(r.signature_png) AS signature_bytes, r.evidence_file_id, su.username AS recorded_by
-	FROM households h
-	JOIN buildings b ON b.id = h.building_id
-	LEFT JOIN ballots bl ON bl.household_id = h.id AND bl.plan_id = ?
-	LEFT JOIN ballot_revisions r ON r.id = bl.current_revision_id
-	LEFT JOIN staff_users su ON su.id = r.recorded_by
-	WHERE b.community_id = ?`
 
 // RollHeader is the consent roll's header row (表决名册).
 var RollHeader = []string{"楼栋", "单元", "楼层", "房号", "业主", "面积(m²)", "改造方案", "物业管理模式", "方式", "时间(北京时间)", "签名/纸质表", "录入人员"}
@@ -52,12 +31,15 @@ func (s *Service) RollXLSX(ctx context.Context, by *auth.Staff, projectID int64)
 	if err != nil {
 		return nil, "", err
 	}
-	q, args := rollExportQuery, []any{plan.ID, prj.CommunityID}
-	if prj.ScopeBuildingID != nil {
-		q, args = q+" AND b.id = ?", append(args, *prj.ScopeBuildingID)
+	rows, broken, err := s.loadRoll(ctx, prj, plan.ID)
+	if err != nil {
+		return nil, "", err
 	}
-	var lines []rollLine
-	if err := s.db.WithContext(ctx).Raw(q+" ORDER BY b.id, h.entrance, h.floor, h.room", args...).Scan(&lines).Error; err != nil {
+	if broken != "" {
+		return nil, "", errRecord(broken)
+	}
+	staff, err := s.recorders(ctx, rows)
+	if err != nil {
 		return nil, "", err
 	}
 	f := excelize.NewFile()
@@ -78,23 +60,23 @@ func (s *Service) RollXLSX(ctx context.Context, by *auth.Staff, projectID int64)
 	if err := f.SetSheetRow(sheet, "A2", &header); err != nil {
 		return nil, "", err
 	}
-	for i, l := range lines {
-		row := []any{l.BuildingName, l.Entrance, l.Floor, l.Room, registry.MaskName(l.OwnerName),
-			float64(l.AreaCenti) / 100, "未投票", "未投票", "", "", "", ""}
-		if l.PlanChoice != nil {
-			row[6], row[7], row[8] = choiceZh[*l.PlanChoice], choiceZh[deref(l.ManagementChoice)], channelZh[deref(l.Channel)]
-			if l.RecordedAt != nil {
-				row[9] = l.RecordedAt.In(beijing).Format("2006-01-02 15:04:05")
-			}
+	for i, r := range rows {
+		row := []any{r.BuildingName, r.Entrance, r.Floor, r.Room, registry.MaskName(r.OwnerName),
+			float64(r.AreaCenti) / 100, "未投票", "未投票", "", "", "", ""}
+		if v := r.vote; v != nil {
+			row[6], row[7], row[8] = choiceZh[v.PlanChoice], choiceZh[v.ManagementChoice], channelZh[v.Channel]
+			row[9] = v.RecordedAt.In(beijing).Format("2006-01-02 15:04:05")
 			switch {
-			case l.SignatureBytes != nil && *l.SignatureBytes > 0:
+			case v.SignatureSHA256 != "":
 				row[10] = "有签名"
-			case l.EvidenceFileID != nil:
+			case v.EvidenceSHA256 != "":
 				row[10] = "纸质表照片"
 			default:
 				row[10] = "无"
 			}
-			row[11] = deref(l.RecordedBy)
+			if v.RecordedBy != nil {
+				row[11] = staff[*v.RecordedBy]
+			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+3)
 		row = spreadsheet.Row(row)
@@ -116,9 +98,32 @@ func (s *Service) RollXLSX(ctx context.Context, by *auth.Staff, projectID int64)
 // beijing is China Standard Time, the time people read on the archive.
 var beijing = time.FixedZone("CST", 8*3600)
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
+// recorders returns the usernames of the staff who recorded paper ballots on the roll.
+func (s *Service) recorders(ctx context.Context, rows []rollRow) (map[int64]string, error) {
+	var ids []int64
+	for _, r := range rows {
+		if r.vote != nil && r.vote.RecordedBy != nil {
+			ids = append(ids, *r.vote.RecordedBy)
+		}
 	}
-	return *s
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var users []struct {
+		ID       int64
+		Username string
+	}
+	if err := s.db.WithContext(ctx).Raw("SELECT id, username FROM staff_users WHERE id IN ?", ids).Scan(&users).Error; err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		out[u.ID] = u.Username
+	}
+	return out, nil
+}
+
+// errRecord refuses to print a count the log does not vouch for.
+func errRecord(detail string) error {
+	return problem.Conflict("record_does_not_verify", "The plan's public record does not verify, so no roll is printed from it: %s", detail)
 }

@@ -2,6 +2,7 @@ package consent
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"anju/server/projects"
 	"anju/server/registry"
 	"anju/server/valid"
+	"anju/server/votelog"
 )
 
 // AreaView is the floor area behind a vote (Civil Code rules), in m².
@@ -72,85 +74,107 @@ type ProjectTally struct {
 	Reached   bool            `json:"reached"`
 	Buildings []BuildingTally `json:"buildings"`
 	NonVoters []NonVoter      `json:"non_voters"`
+	// RecordProblem says that leaves of the plan's log were left out of the
+	// count because they do not hash to their recorded hash.
+	RecordProblem string `json:"record_problem,omitempty"`
 }
 
-// rollRow is one household of the roll with its current vote.
+// The choices, as the log records them (one home: votelog).
+const (
+	Agree    = votelog.Agree
+	Disagree = votelog.Disagree
+	Abstain  = votelog.Abstain
+)
+
+// Question is the tally of one question; HeadTally counts owners by head.
+type (
+	Question  = votelog.Question
+	HeadTally = votelog.HeadTally
+)
+
+// rollRow is one household of the roll with its current vote, read from the
+// plan's log.
 type rollRow struct {
-	ID, BuildingID               int64
-	BuildingName                 string
-	Entrance, Room               string
-	Floor                        int
-	OwnerName, OwnerGroup        string
-	AreaCenti                    int64
-	PlanChoice, ManagementChoice *string
-	Channel                      *string
+	ID, BuildingID        int64
+	BuildingName          string
+	Entrance, Room        string
+	Floor                 int
+	OwnerName, OwnerGroup string
+	AreaCenti             int64
+	vote                  *votelog.Vote
 }
 
 const rollQuery = `SELECT h.id, h.building_id, b.name AS building_name, h.entrance, h.floor, h.room,
-	h.owner_name, h.owner_group, h.area_centi, bl.plan_choice, bl.management_choice, bl.channel
+	h.owner_name, h.owner_group, h.area_centi
 	FROM households h
 	JOIN buildings b ON b.id = h.building_id
-	LEFT JOIN ballots bl ON bl.household_id = h.id AND bl.plan_id = ?
 	WHERE b.community_id = ?`
 
-// loadRoll reads the roll of a project's vote: every household in scope.
-func (s *Service) loadRoll(ctx context.Context, prj *projects.View, planID int64) ([]rollRow, error) {
-	q, args := rollQuery, []any{planID, prj.CommunityID}
+// loadRoll reads the roll of a project's vote: every household in scope, each
+// with its newest vote among the plan's leaves. The ballots table is not
+// read: what counts is what the public log vouches for. Leaves that do not
+// hash to their recorded hash are left out and named in problem.
+func (s *Service) loadRoll(ctx context.Context, prj *projects.View, planID int64) (rows []rollRow, problem string, err error) {
+	q, args := rollQuery, []any{prj.CommunityID}
 	if prj.ScopeBuildingID != nil {
 		q, args = q+" AND b.id = ?", append(args, *prj.ScopeBuildingID)
 	}
-	var rows []rollRow
-	err := s.db.WithContext(ctx).Raw(q+" ORDER BY b.id, h.entrance, h.floor, h.room", args...).Scan(&rows).Error
-	return rows, err
+	if err := s.db.WithContext(ctx).Raw(q+" ORDER BY b.id, h.entrance, h.floor, h.room", args...).Scan(&rows).Error; err != nil {
+		return nil, "", err
+	}
+	votes, problems, err := s.currentVotes(ctx, planID)
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range rows {
+		rows[i].vote = votes[rows[i].ID]
+	}
+	if len(problems) > 0 {
+		problem = fmt.Sprintf("%v (%d leaves left out of the count; run the verification)", problems[0], len(problems))
+	}
+	return rows, problem, nil
 }
 
-// count applies the project's rule to a roll.
+// currentVotes returns each household's newest vote among the plan's
+// leaves, integrated or still queued.
+func (s *Service) currentVotes(ctx context.Context, planID int64) (map[int64]*votelog.Vote, []error, error) {
+	logID, err := s.ballots.ExistingLogOf(ctx, planID)
+	if err != nil || logID == 0 {
+		return map[int64]*votelog.Vote{}, nil, err
+	}
+	var leaves []votelog.Stored
+	if err := s.db.WithContext(ctx).Raw("SELECT leaf, leaf_hash FROM tlog_leaves WHERE log_id = ? ORDER BY id", logID).
+		Scan(&leaves).Error; err != nil {
+		return nil, nil, err
+	}
+	votes, problems := votelog.Current(planID, leaves)
+	return votes, problems, nil
+}
+
+// count applies the project's rule to a roll (votelog.Decide: the one home
+// of the rules).
 func count(rule string, percent int, rows []rollRow) (Counted, bool) {
-	var c Counted
-	var pc, mc Counts
-	entries := make([]RollEntry, 0, len(rows))
+	entries := make([]votelog.RollEntry, 0, len(rows))
 	for _, r := range rows {
-		e := RollEntry{Head: r.OwnerGroup, AreaCenti: r.AreaCenti}
+		e := votelog.RollEntry{Household: r.ID, Head: r.OwnerGroup, AreaCenti: r.AreaCenti}
 		if e.Head == "" {
 			e.Head = "household:" + strconv.FormatInt(r.ID, 10)
 		}
-		c.Eligible++
-		if r.PlanChoice != nil && r.ManagementChoice != nil {
-			e.Voted, e.Plan, e.Management = true, *r.PlanChoice, *r.ManagementChoice
-			c.Voted++
-			if r.Channel != nil && *r.Channel == ChannelPaper {
-				c.Paper++
-			}
-			pc = add(pc, e.Plan)
-			mc = add(mc, e.Management)
+		if v := r.vote; v != nil {
+			e.Voted, e.Plan, e.Management, e.Paper = true, v.PlanChoice, v.ManagementChoice, v.Channel == ChannelPaper
 		}
 		entries = append(entries, e)
 	}
-	c.Plan, c.Management = Tally(pc, c.Eligible, percent), Tally(mc, c.Eligible, percent)
-	if rule == RuleHouseholds80 {
-		return c, c.Plan.Reached && c.Management.Reached
+	res := votelog.Decide(rule, percent, entries)
+	c := Counted{Eligible: res.Eligible, Voted: res.Voted, Paper: res.Paper, Plan: res.Plan, Management: res.Management}
+	if cc := res.CivilCode; cc != nil {
+		c.Area = &AreaView{TotalM2: valid.Cents(cc.Area.TotalCenti), ParticipatingM2: valid.Cents(cc.Area.ParticipatingCenti),
+			PlanAgreeM2: valid.Cents(cc.Area.PlanAgreeCenti), ManagementAgreeM2: valid.Cents(cc.Area.ManagementAgreeCenti)}
+		heads := cc.Heads
+		c.Heads = &heads
+		c.Turnout = &Turnout{Reached: cc.TurnoutReached}
 	}
-	cc := Reckon(entries, rule == RuleCivilCodeMajor)
-	c.Plan.Reached, c.Management.Reached = cc.PlanReached, cc.MgmtReached
-	c.Plan.Needed, c.Management.Needed = 0, 0
-	c.Area = &AreaView{TotalM2: valid.Cents(cc.Area.TotalCenti), ParticipatingM2: valid.Cents(cc.Area.ParticipatingCenti),
-		PlanAgreeM2: valid.Cents(cc.Area.PlanAgreeCenti), ManagementAgreeM2: valid.Cents(cc.Area.ManagementAgreeCenti)}
-	heads := cc.Heads
-	c.Heads = &heads
-	c.Turnout = &Turnout{Reached: cc.TurnoutReached}
-	return c, cc.PlanReached && cc.MgmtReached
-}
-
-func add(c Counts, choice string) Counts {
-	switch choice {
-	case Agree:
-		c.Agree++
-	case Disagree:
-		c.Disagree++
-	case Abstain:
-		c.Abstain++
-	}
-	return c
+	return c, res.Reached
 }
 
 // Tally counts the votes on a project's current plan under its rule: every
@@ -168,14 +192,14 @@ func (s *Service) Tally(ctx context.Context, by *auth.Staff, projectID int64) (*
 }
 
 func (s *Service) tallyOf(ctx context.Context, prj *projects.View, plan *plans.Plan) (*ProjectTally, error) {
-	rows, err := s.loadRoll(ctx, prj, plan.ID)
+	rows, problem, err := s.loadRoll(ctx, prj, plan.ID)
 	if err != nil {
 		return nil, err
 	}
 	t := &ProjectTally{ProjectID: prj.ID, PlanID: plan.ID, PlanVersion: plan.Version, Rule: prj.ConsentRule,
 		ThresholdPercent: prj.ThresholdPercent, ScopeBuildingID: prj.ScopeBuildingID,
 		VotingStatus: plan.VotingStatus(s.now()), VotingOpensAt: plan.VotingOpensAt, VotingClosesAt: plan.VotingClosesAt,
-		ClosedAt: plan.ClosedAt, Buildings: []BuildingTally{}, NonVoters: []NonVoter{}}
+		ClosedAt: plan.ClosedAt, Buildings: []BuildingTally{}, NonVoters: []NonVoter{}, RecordProblem: problem}
 	t.Counted, t.Reached = count(prj.ConsentRule, prj.ThresholdPercent, rows)
 	for start := 0; start < len(rows); {
 		end := start
@@ -187,7 +211,7 @@ func (s *Service) tallyOf(ctx context.Context, prj *projects.View, plan *plans.P
 		start = end
 	}
 	for _, r := range rows {
-		if r.PlanChoice == nil {
+		if r.vote == nil {
 			t.NonVoters = append(t.NonVoters, NonVoter{HouseholdID: r.ID, BuildingID: r.BuildingID, BuildingName: r.BuildingName,
 				Entrance: r.Entrance, Floor: r.Floor, Room: r.Room, OwnerMasked: registry.MaskName(r.OwnerName)})
 		}

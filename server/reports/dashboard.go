@@ -33,10 +33,8 @@ type MonthFigures struct {
 }
 
 // Funnel is how far the year's projects are with their vote. Reached counts
-// the projects that have started, and for the others the current plan's agree
-// votes against the households on the roll at the project's threshold (the
-// 80 % household rule); for a project decided by a Civil Code art. 278 rule
-// this is an approximation (its tally is exact).
+// the projects that have started, and the others whose current plan's vote
+// reached consent under the project's own rule (the consent tally).
 type Funnel struct {
 	Projects      int `json:"projects"`
 	PlanPublished int `json:"plan_published"`
@@ -93,7 +91,7 @@ func (s *Service) Dashboard(ctx context.Context, by *auth.Staff, year int, asOfR
 			return err
 		}
 		var err error
-		if out.Consent, err = s.funnel(db, year, scope); err != nil {
+		if out.Consent, err = s.funnel(ctx, db, by, year, scope); err != nil {
 			return err
 		}
 		if out.Complaints, err = s.complaintFigures(db, year, scope); err != nil {
@@ -242,40 +240,57 @@ func months(year int, asOf time.Time, rows []factRow) []MonthFigures {
 	return out
 }
 
-// funnelQuery counts the year's projects, those with a published plan, with
-// voting open now, and with consent reached: a project that has started
-// (开工) reached it, as start criterion 1 requires; for the others the plan
-// and the management mode must each be agreed by the project's threshold of
-// the households on the roll. Only those are counted, once each
-// (MATERIALIZED keeps the planner from counting a roll twice).
-const funnelQuery = `WITH f AS MATERIALIZED (
-		SELECT pl.id AS plan_id, p.threshold_percent,
-			CASE WHEN p.started_on IS NULL THEN 0 ELSE 1 END AS started,
-			CASE WHEN pl.id IS NOT NULL AND pl.closed_at IS NULL AND pl.voting_closes_at > ?
-				AND (pl.voting_opens_at IS NULL OR pl.voting_opens_at <= ?) THEN 1 ELSE 0 END AS voting,
-			CASE WHEN pl.id IS NULL OR p.started_on IS NOT NULL THEN 0 ELSE ` + rollCount + ` END AS eligible,
-			CASE WHEN pl.id IS NULL OR p.started_on IS NOT NULL THEN 0 ELSE
-				(SELECT COUNT(*) FROM ballots bl WHERE bl.plan_id = pl.id AND bl.plan_choice = 'agree') END AS plan_agree,
-			CASE WHEN pl.id IS NULL OR p.started_on IS NOT NULL THEN 0 ELSE
-				(SELECT COUNT(*) FROM ballots bl WHERE bl.plan_id = pl.id AND bl.management_choice = 'agree') END AS management_agree
-		FROM projects p JOIN communities c ON c.id = p.community_id
-		LEFT JOIN plans pl ON pl.project_id = p.id AND pl.status = 'published'
-		WHERE p.year = ? AND p.plan_status = 'planned' %s)
-	SELECT COUNT(*) AS projects, COUNT(plan_id) AS plan_published, COALESCE(SUM(voting), 0) AS voting,
-		COALESCE(SUM(CASE WHEN plan_id IS NULL THEN 0 WHEN started = 1 THEN 1
-			WHEN eligible > 0 AND plan_agree * 100 >= threshold_percent * eligible
-				AND management_agree * 100 >= threshold_percent * eligible THEN 1 ELSE 0 END), 0) AS reached
-	FROM f`
+// funnelQuery counts the year's projects, those with a published plan and
+// with voting open now, and lists the projects whose vote decides whether
+// they reached consent: those with a published plan that have not started (a
+// project that has started (开工) reached it, as start criterion 1 requires).
+const funnelQuery = `SELECT p.id AS project_id, pl.id AS plan_id,
+		CASE WHEN p.started_on IS NULL THEN 0 ELSE 1 END AS started,
+		CASE WHEN pl.id IS NOT NULL AND pl.closed_at IS NULL AND pl.voting_closes_at > ?
+			AND (pl.voting_opens_at IS NULL OR pl.voting_opens_at <= ?) THEN 1 ELSE 0 END AS voting
+	FROM projects p JOIN communities c ON c.id = p.community_id
+	LEFT JOIN plans pl ON pl.project_id = p.id AND pl.status = 'published'
+	WHERE p.year = ? AND p.plan_status = 'planned' %s`
 
-func (s *Service) funnel(db *gorm.DB, year int, district int64) (Funnel, error) {
+// funnel counts the vote funnel; whether a vote reached consent comes from
+// the consent tally (the plan's public log, the project's rule), the same
+// count as the tally page, the notices and the monthly report.
+func (s *Service) funnel(ctx context.Context, db *gorm.DB, by *auth.Staff, year int, district int64) (Funnel, error) {
 	now := s.now()
 	filter, args := "", []any{now, now, year}
 	if district != 0 {
 		filter, args = "AND c.district_id = ?", append(args, district)
 	}
+	var rows []struct {
+		ProjectID int64
+		PlanID    *int64
+		Started   int
+		Voting    int
+	}
+	if err := db.Raw(strings.Replace(funnelQuery, "%s", filter, 1), args...).Scan(&rows).Error; err != nil {
+		return Funnel{}, err
+	}
 	var f Funnel
-	err := db.Raw(strings.Replace(funnelQuery, "%s", filter, 1), args...).Scan(&f).Error
-	return f, err
+	for _, r := range rows {
+		f.Projects++
+		if r.PlanID == nil {
+			continue
+		}
+		f.PlanPublished++
+		f.Voting += r.Voting
+		if r.Started == 1 {
+			f.Reached++
+			continue
+		}
+		t, err := s.consent.Tally(ctx, by, r.ProjectID)
+		if err != nil {
+			return Funnel{}, err
+		}
+		if t.Reached {
+			f.Reached++
+		}
+	}
+	return f, nil
 }
 
 func (s *Service) complaintFigures(db *gorm.DB, year int, district int64) (ComplaintFigures, error) {

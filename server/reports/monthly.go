@@ -12,7 +12,6 @@ import (
 	"anju/server/auth"
 	"anju/server/pipeline"
 	"anju/server/problem"
-	"anju/server/projects"
 	"anju/server/spreadsheet"
 	"anju/server/valid"
 )
@@ -38,11 +37,12 @@ type reportProject struct {
 	StartedOn, AcceptedOn             *time.Time
 	PlanID                            *int64
 	Households, Eligible              int
-	PlanAgree, ManagementAgree        int
+	PlanAgree, ManagementAgree        int `gorm:"-"`
 	Confirmed                         int
 	ComplaintsOpen, ComplaintsOverdue int
 	Ratings, RatingsGood              int
-	// ConsentReached is decided after the query (see reached).
+	// The vote's figures come from the consent tally after the query (see
+	// decide): PlanAgree, ManagementAgree, and whether it is reached.
 	ConsentReached bool `gorm:"-"`
 }
 
@@ -51,8 +51,6 @@ type reportProject struct {
 const projectRowsQuery = `SELECT p.id, c.district_id, d.name AS district_name, c.name AS community_name, p.kind, p.stage,
 	p.consent_rule, p.threshold_percent, p.started_on, p.accepted_on, pl.id AS plan_id,
 	` + projectHouseholds + ` AS households, ` + rollCount + ` AS eligible,
-	(SELECT COUNT(*) FROM ballots bl WHERE bl.plan_id = pl.id AND bl.plan_choice = 'agree') AS plan_agree,
-	(SELECT COUNT(*) FROM ballots bl WHERE bl.plan_id = pl.id AND bl.management_choice = 'agree') AS management_agree,
 	(SELECT COUNT(*) FROM start_criteria sc WHERE sc.project_id = p.id AND sc.confirmed_on < ?) AS confirmed,
 	(SELECT COUNT(*) FROM complaints k WHERE k.project_id = p.id AND k.status IN ?) AS complaints_open,
 	(SELECT COUNT(*) FROM complaints k WHERE k.project_id = p.id AND k.status IN ? AND k.deadline < ?) AS complaints_overdue,
@@ -122,7 +120,7 @@ func (s *Service) MonthlyXLSX(ctx context.Context, by *auth.Staff, districtID in
 		if rows[i].PlanID == nil {
 			continue
 		}
-		if rows[i].ConsentReached, err = s.reached(ctx, by, rows[i]); err != nil {
+		if err := s.decide(ctx, by, &rows[i]); err != nil {
 			return nil, "", err
 		}
 	}
@@ -200,19 +198,15 @@ func (s *Service) projectRows(db *gorm.DB, year int, next time.Time, district in
 	return rows, err
 }
 
-// reached decides a project's vote: in exact arithmetic for the 80 % household
-// rule, through the full tally for the Civil Code rules (few projects).
-func (s *Service) reached(ctx context.Context, by *auth.Staff, p reportProject) (bool, error) {
-	if p.ConsentRule == projects.RuleHouseholds80 {
-		pct := int64(p.ThresholdPercent)
-		return p.Eligible > 0 && int64(p.PlanAgree)*100 >= pct*int64(p.Eligible) &&
-			int64(p.ManagementAgree)*100 >= pct*int64(p.Eligible), nil
-	}
+// decide fills a project's vote figures from the consent tally: the one
+// count, read from the plan's public log under the project's rule.
+func (s *Service) decide(ctx context.Context, by *auth.Staff, p *reportProject) error {
 	t, err := s.consent.Tally(ctx, by, p.ID)
 	if err != nil {
-		return false, err
+		return err
 	}
-	return t.Reached, nil
+	p.Eligible, p.PlanAgree, p.ManagementAgree, p.ConsentReached = t.Eligible, t.Plan.Agree, t.Management.Agree, t.Reached
+	return nil
 }
 
 // sheets writes the two sheets of the monthly report.

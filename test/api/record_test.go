@@ -390,3 +390,26 @@ func TestTheAuditLogIsVerifiable(t *testing.T) {
 		e.do("GET", "/api/v1/audit/verify", committee, nil).want(403)
 	})
 }
+
+// The count comes from the log: flipping rows of the ballots table changes
+// neither the tally, nor the dashboard, nor what the monthly report counts.
+func TestTheCountComesFromTheLog(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		planID, _, _ := votedPlan(t, e)
+		var projectID int64
+		if err := e.app.DB.Raw("SELECT project_id FROM plans WHERE id = ?", planID).Scan(&projectID).Error; err != nil {
+			t.Fatal(err)
+		}
+		before := e.do("GET", fmt.Sprintf("/api/v1/projects/%d/consent", projectID), e.staff, nil).want(200)
+		dashBefore := e.do("GET", "/api/v1/dashboard?year=2026", e.staff, nil).want(200)
+		e.tamper(fmt.Sprintf("UPDATE ballots SET plan_choice = 'agree', management_choice = 'agree' WHERE plan_id = %d", planID))
+		after := e.do("GET", fmt.Sprintf("/api/v1/projects/%d/consent", projectID), e.staff, nil).want(200)
+		if before.num("plan.agree") != 4 || after.num("plan.agree") != 4 || after.num("plan.disagree") != 2 || after.get("reached") != false {
+			t.Fatalf("flipped ballots moved the tally: before %v agree, after %s", before.num("plan.agree"), after.body)
+		}
+		dashAfter := e.do("GET", "/api/v1/dashboard?year=2026", e.staff, nil).want(200)
+		if dashAfter.num("consent.reached") != dashBefore.num("consent.reached") {
+			t.Fatalf("flipped ballots moved the dashboard: %v → %v", dashBefore.num("consent.reached"), dashAfter.num("consent.reached"))
+		}
+	})
+}

@@ -512,8 +512,10 @@ func TestDashboardAndProgress(t *testing.T) {
 			}
 		}
 		// Consent: A2 4/4 reached; A3 plan 3/3 but management 2/3; B2 3/4 is
-		// below 80 % (the funnel's household rule; its Civil Code tally passes).
-		if c := d.get("consent").(map[string]any); c["projects"] != 7.0 || c["plan_published"] != 3.0 || c["voting"] != 3.0 || c["reached"] != 1.0 {
+		// below 80 % but is decided by the Civil Code rule, under which it
+		// passes, as its tally and the monthly report say (issue 10: the
+		// dashboard once counted it by the household rule).
+		if c := d.get("consent").(map[string]any); c["projects"] != 7.0 || c["plan_published"] != 3.0 || c["voting"] != 3.0 || c["reached"] != 2.0 {
 			t.Errorf("consent funnel %v", c)
 		}
 		if c := d.get("complaints").(map[string]any); c["opened"] != 3.0 || c["closed"] != 1.0 || c["open"] != 2.0 || c["overdue"] != 1.0 {

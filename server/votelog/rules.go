@@ -1,9 +1,12 @@
-// Package consent is the heart of Anju: households' votes (表决) on a published
-// plan and the tally against the legal threshold. Seed 002 (附件3-1) makes the
-// first start criterion that the plan AND the property-management mode each be
-// agreed by at least 80 % of households; the denominator is every household in
-// the project's scope, so nobody who stays silent counts for or against.
-package consent
+package votelog
+
+// The rules that decide a vote, in one place: the consent tally, the notices,
+// the monthly report, the dashboard and `anju verify` all count with Decide.
+// Seed 002 (附件3-1) makes the first start criterion that the plan AND the
+// property-management mode each be agreed by at least 80 % of households; the
+// denominator is every household in the project's scope, so nobody who stays
+// silent counts for or against. The Civil Code art. 278 rules count area and
+// owners (Reckon).
 
 import "math"
 
@@ -73,6 +76,7 @@ const (
 
 // RollEntry is one household on the roll of a vote, with its current vote if any.
 type RollEntry struct {
+	Household int64
 	// Head identifies the owner by head: households of one owner (or the
 	// developer's unsold flats) share it and count as one head.
 	Head       string
@@ -80,6 +84,7 @@ type RollEntry struct {
 	Voted      bool
 	Plan       string
 	Management string
+	Paper      bool
 }
 
 // AreaTally is the floor area behind a vote, in m² with two decimals.
@@ -169,5 +174,55 @@ func Reckon(roll []RollEntry, major bool) CivilCode {
 	}
 	c.PlanReached = approve(a.PlanAgreeCenti, n.PlanAgree)
 	c.MgmtReached = approve(a.ManagementAgreeCenti, n.ManagementAgree)
+	return c
+}
+
+// Result is a roll's vote decided under a rule.
+type Result struct {
+	Eligible, Voted, Paper int
+	Plan, Management       Question
+	// CivilCode is the art. 278 reckoning; nil under the household rule.
+	CivilCode *CivilCode
+	Reached   bool
+}
+
+// Decide counts a roll under a project's rule (RuleHouseholds80 with its
+// threshold percent, or a Civil Code rule): every household on the roll is
+// eligible, voters or not.
+func Decide(rule string, percent int, roll []RollEntry) Result {
+	var r Result
+	var pc, mc Counts
+	for _, e := range roll {
+		r.Eligible++
+		if !e.Voted {
+			continue
+		}
+		r.Voted++
+		if e.Paper {
+			r.Paper++
+		}
+		pc, mc = pc.add(e.Plan), mc.add(e.Management)
+	}
+	r.Plan, r.Management = Tally(pc, r.Eligible, percent), Tally(mc, r.Eligible, percent)
+	if rule == RuleHouseholds80 {
+		r.Reached = r.Plan.Reached && r.Management.Reached
+		return r
+	}
+	cc := Reckon(roll, rule == RuleCivilCodeMajor)
+	r.Plan.Reached, r.Management.Reached = cc.PlanReached, cc.MgmtReached
+	r.Plan.Needed, r.Management.Needed = 0, 0
+	r.CivilCode, r.Reached = &cc, cc.PlanReached && cc.MgmtReached
+	return r
+}
+
+func (c Counts) add(choice string) Counts {
+	switch choice {
+	case Agree:
+		c.Agree++
+	case Disagree:
+		c.Disagree++
+	case Abstain:
+		c.Abstain++
+	}
 	return c
 }
