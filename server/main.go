@@ -5,6 +5,7 @@
 //	anju admin create --username U --password P [--role city|district|committee] [--district-id N] [--community-id N]
 //	anju admin set-password --username U --password P
 //	anju admin disable --username U / anju admin enable --username U
+//	anju verify --bundle FILE [--notice FILE]  recount a plan's vote from its audit bundle, offline
 //	anju openapi                              print the OpenAPI document
 //	anju help                                 list the commands
 //
@@ -29,6 +30,7 @@ import (
 	"anju/server/config"
 	"anju/server/demo"
 	"anju/server/problem"
+	"anju/server/recount"
 )
 
 const defaultConfig = "configs/anju.yaml"
@@ -51,6 +53,8 @@ Commands:
   admin set-password    set a staff account's password; its sessions end (--username, --password)
   admin disable         disable a staff account; its sessions and live tallies end (--username)
   admin enable          enable a disabled staff account again (--username)
+  verify                recount a closed plan's vote from its audit bundle, with no server or database
+                        (--bundle FILE from GET /api/v1/plans/{id}/audit-bundle, --notice FILE: a notice to compare)
   openapi               print the OpenAPI document of the API
   help                  show this list
 
@@ -80,6 +84,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		err = admin(args, stdout, stderr)
 	case cmd == "openapi":
 		err = printOpenAPI(args, stdout, stderr)
+	case cmd == "verify":
+		err = verifyBundle(args, stdout, stderr)
 	default:
 		return fmt.Errorf("unknown command %q: run \"anju help\" for the list", cmd)
 	}
@@ -216,4 +222,47 @@ func printOpenAPI(args []string, stdout, stderr io.Writer) error {
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(a.OpenAPI())
+}
+
+// verifyBundle checks an audit bundle offline: every signature, the tree
+// rebuilt from the leaves, the recount under the project's rule, and a
+// notice's figures beside it. It fails when anything does not hold.
+func verifyBundle(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	bundlePath := fs.String("bundle", "", "the audit bundle (JSON from GET /api/v1/plans/{id}/audit-bundle)")
+	noticePath := fs.String("notice", "", "a result notice to compare (JSON of GET /api/v1/projects/{id}/consent/notices, or one notice)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *bundlePath == "" {
+		return errors.New("verify needs --bundle FILE")
+	}
+	data, err := os.ReadFile(*bundlePath)
+	if err != nil {
+		return err
+	}
+	b, err := recount.Read(data)
+	if err != nil {
+		return err
+	}
+	var n *recount.Notice
+	if *noticePath != "" {
+		raw, err := os.ReadFile(*noticePath)
+		if err != nil {
+			return err
+		}
+		if n, err = recount.ReadNotice(raw); err != nil {
+			return err
+		}
+	}
+	rep, err := recount.Check(b, n)
+	if err != nil {
+		return err
+	}
+	recount.Print(stdout, b, rep, n)
+	if !rep.OK() {
+		return fmt.Errorf("the bundle does not verify (%d problems)", len(rep.Problems))
+	}
+	return nil
 }

@@ -6,10 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"anju/server/auth"
+	"anju/server/plans"
 	"anju/server/problem"
+	"anju/server/recount"
 	"anju/server/tlog"
 	"anju/server/votelog"
 )
@@ -254,4 +257,77 @@ func (s *Service) VerifyBallots(ctx context.Context, by *auth.Staff, planID int6
 		}
 	}
 	return chk, nil
+}
+
+// AuditBundle is everything an auditor needs to recount a closed plan's vote
+// without trusting the server (recount.Check, `anju verify --bundle`): the
+// roll (household ids, opaque owner heads, areas), every leaf with its
+// contents, every checkpoint with its signatures, the rule and the key.
+func (s *Service) AuditBundle(ctx context.Context, by *auth.Staff, planID int64) (*recount.Bundle, error) {
+	if by.Role == auth.RoleCommittee {
+		return nil, problem.Forbidden("Audit bundles are for district and city staff.")
+	}
+	view, err := s.plans.Get(ctx, by, planID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := loadTarget(s.db.WithContext(ctx), planID)
+	if err != nil {
+		return nil, err
+	}
+	plan := &t.Plan
+	if plan.VotingStatus(s.now()) != plans.VotingClosed {
+		return nil, problem.Conflict("voting_open", "The vote on plan %d has not ended; its audit bundle is made once it is closed.", planID)
+	}
+	prj, err := s.projects.Get(ctx, by, view.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.ballots.logs.Integrate(ctx); err != nil {
+		return nil, err
+	}
+	logID, err := s.publicLog(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	rows, _, err := s.loadRoll(ctx, prj, planID)
+	if err != nil {
+		return nil, err
+	}
+	b := &recount.Bundle{Format: recount.Format, PlanID: planID, ProjectID: prj.ID, Rule: prj.ConsentRule,
+		ThresholdPercent: prj.ThresholdPercent, VerifierKey: s.ballots.logs.VerifierKey(),
+		Roll: make([]recount.RollLine, 0, len(rows)), Leaves: []recount.Leaf{}, Checkpoints: []recount.Checkpoint{}}
+	heads := map[string]int{}
+	for _, r := range rows {
+		key := r.OwnerGroup
+		if key == "" {
+			key = "household:" + strconv.FormatInt(r.ID, 10)
+		}
+		if _, ok := heads[key]; !ok {
+			heads[key] = len(heads) + 1
+		}
+		b.Roll = append(b.Roll, recount.RollLine{Household: r.ID, Head: heads[key], AreaCenti: r.AreaCenti})
+	}
+	var leaves []struct {
+		Idx            uint64
+		Leaf, LeafHash []byte
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT n.idx, l.leaf, l.leaf_hash FROM tlog_nodes n JOIN tlog_leaves l ON l.id = n.leaf_id
+		WHERE n.log_id = ? AND n.level = 0 ORDER BY n.idx`, logID).Scan(&leaves).Error; err != nil {
+		return nil, err
+	}
+	for _, l := range leaves {
+		b.Leaves = append(b.Leaves, recount.Leaf{Index: l.Idx, Leaf: l.Leaf, LeafHash: l.LeafHash})
+	}
+	cps, err := s.ballots.logs.History(ctx, logID)
+	if err != nil {
+		return nil, err
+	}
+	for _, cp := range cps {
+		b.Checkpoints = append(b.Checkpoints, recount.Checkpoint{TreeSize: cp.Size, RootHash: cp.RootHash, Note: cp.Note})
+		if b.Origin == "" {
+			b.Origin = s.origin(&cp, planID)
+		}
+	}
+	return b, nil
 }

@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 
@@ -9,6 +10,7 @@ import (
 	"anju/server/auth"
 	"anju/server/httpx"
 	"anju/server/problem"
+	"anju/server/recount"
 	"anju/server/tlog"
 )
 
@@ -39,6 +41,9 @@ func (h *Handlers) recordRoutes() []httpx.Route {
 		{Method: http.MethodGet, Path: "/me/ballot/proof", Access: httpx.Household, Tag: "resident",
 			Summary:  "The household's current vote as a leaf of the plan's log, with its inclusion proof and checkpoint",
 			Response: BallotProof{}, Params: map[string]string{"plan_id": "the plan; default the plan now put to the vote"}, Handler: h.proof},
+		{Method: http.MethodGet, Path: "/plans/:id/audit-bundle", Access: httpx.Manager, Tag: "record",
+			Summary:  "Everything an auditor needs to recount a closed plan's vote offline with `anju verify --bundle` (leaves with contents, checkpoints, roll, rule)",
+			Response: recount.Bundle{}, Handler: h.auditBundle},
 		{Method: http.MethodGet, Path: "/plans/:id/ballots/verify", Access: httpx.Staff, Tag: "consent",
 			Summary:  "Rebuild the plan's vote log from its leaves, check every checkpoint, and compare the ballots with the leaves",
 			Response: tlog.Check{}, Handler: h.verify},
@@ -118,6 +123,20 @@ func (h *Handlers) proof(c echo.Context) error {
 		return c.JSON(http.StatusAccepted, p)
 	}
 	return httpx.OK(c, p)
+}
+
+func (h *Handlers) auditBundle(c echo.Context) error {
+	s, id, err := auth.StaffAndID(c)
+	if err != nil {
+		return err
+	}
+	b, err := h.svc.AuditBundle(c.Request().Context(), s, id)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", httpx.ContentDisposition("attachment", fmt.Sprintf("audit-bundle-plan-%d.json", id), ""))
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return httpx.OK(c, b)
 }
 
 func (h *Handlers) verify(c echo.Context) error {

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"gorm.io/gorm"
 
+	"anju/server/recount"
 	"anju/server/votelog"
 )
 
@@ -412,4 +413,74 @@ func TestTheCountComesFromTheLog(t *testing.T) {
 			t.Fatalf("flipped ballots moved the dashboard: %v → %v", dashBefore.num("consent.reached"), dashAfter.num("consent.reached"))
 		}
 	})
+}
+
+// An auditor recounts a closed vote from its bundle with no server and no
+// database (recount.Check is what `anju verify --bundle` runs), beside the
+// preliminary notice; a changed bundle or a rewritten log is caught.
+func TestAnAuditorRecountsFromTheBundle(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		planID, revs, _ := votedPlan(t, e)
+		var projectID int64
+		if err := e.app.DB.Raw("SELECT project_id FROM plans WHERE id = ?", planID).Scan(&projectID).Error; err != nil {
+			t.Fatal(err)
+		}
+		e.do("GET", fmt.Sprintf("/api/v1/plans/%d/audit-bundle", planID), e.staff, nil).wantError(409, "voting_open")
+		e.do("POST", fmt.Sprintf("/api/v1/projects/%d/consent/close", projectID), e.staff, nil).want(200)
+		notice := e.do("POST", fmt.Sprintf("/api/v1/projects/%d/consent/notices", projectID), e.staff, map[string]any{"kind": "preliminary"}).want(201)
+		if notice.num("result.record.tree_size") != float64(len(revs)) || notice.str("result.record.root_hash") == "" {
+			t.Fatalf("the notice does not pin the count: %s", notice.body)
+		}
+		raw := e.do("GET", fmt.Sprintf("/api/v1/plans/%d/audit-bundle", planID), e.staff, nil).want(200)
+		if !strings.Contains(raw.header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("the bundle is not a download: %q", raw.header.Get("Content-Disposition"))
+		}
+		b, err := recount.Read(raw.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := recount.ReadNotice(notice.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := recount.Check(b, n)
+		if err != nil || !rep.OK() || rep.Result.Plan.Agree != 4 || rep.Result.Eligible != 6 || rep.TreeSize != uint64(len(revs)) {
+			t.Fatalf("recount: %+v %v", rep, err)
+		}
+		var out strings.Builder
+		recount.Print(&out, b, rep, n)
+		if !strings.Contains(out.String(), "OK: every signature verifies") || !strings.Contains(out.String(), "4/2/0") {
+			t.Fatalf("printed:\n%s", out.String())
+		}
+		// A leaf changed in the bundle is named; so is a notice that
+		// disagrees; and a bundle of a log rewritten after the notice was
+		// printed does not rebuild the notice's root.
+		forged, _ := recount.Read(raw.body)
+		forged.Leaves[2].Leaf = []byte(strings.Replace(string(forged.Leaves[2].Leaf), "plan_choice disagree", "plan_choice agree", 1))
+		if rep, _ := recount.Check(forged, n); rep.OK() || !strings.Contains(strings.Join(rep.Problems, "\n"), "leaf 2") {
+			t.Fatalf("a forged leaf: %v", rep.Problems)
+		}
+		wrong := *n
+		wrong.Result.Plan.Agree = 5
+		if rep, _ := recount.Check(b, &wrong); rep.OK() || !strings.Contains(strings.Join(rep.Problems, "\n"), "plan agree 5, the recount 4") {
+			t.Fatalf("a notice that disagrees: %v", rep.Problems)
+		}
+		rewritten, _ := recount.Read(raw.body)
+		rewritten.Leaves = rewritten.Leaves[:3]
+		rewritten.Checkpoints = rewritten.Checkpoints[:1]
+		if rep, _ := recount.Check(rewritten, n); rep.OK() || !strings.Contains(strings.Join(rep.Problems, "\n"), "beyond the bundle") {
+			t.Fatalf("a truncated log against the printed notice: %v", rep.Problems)
+		}
+		committee := e.do("GET", fmt.Sprintf("/api/v1/plans/%d/audit-bundle", planID), e.createStaff("bundle-committee", "committee", 0, communityOf(t, e, projectID)), nil)
+		committee.want(403)
+	})
+}
+
+func communityOf(t *testing.T, e *env, projectID int64) int64 {
+	t.Helper()
+	var id int64
+	if err := e.app.DB.Raw("SELECT community_id FROM projects WHERE id = ?", projectID).Scan(&id).Error; err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

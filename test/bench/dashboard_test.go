@@ -33,7 +33,12 @@ import (
 	"anju/server/app"
 	"anju/server/auth"
 	"anju/server/config"
+	"anju/server/tlog"
+	"anju/server/votelog"
 )
+
+// sigSHA stands for the SHA-256 of a signature image in generated leaves.
+var sigSHA = strings.Repeat("5f", 32)
 
 const (
 	districtCount  = 11
@@ -190,6 +195,7 @@ func freshSchema(t *testing.T, base string) string {
 type city struct {
 	districts, targets, communities, buildings, households [][]any
 	projects, plans, ballots, complaints, ratings          [][]any
+	logs, leaves                                           [][]any
 }
 
 type table struct {
@@ -209,6 +215,9 @@ func (c *city) tables() []table {
 		{"plans", []string{"id", "project_id", "version", "status", "title", "management_mode", "voting_opens_at", "voting_closes_at",
 			"published_at", "closed_at", "created_at", "updated_at"}, c.plans},
 		{"ballots", []string{"plan_id", "household_id", "revision", "plan_choice", "management_choice", "channel", "recorded_at", "created_at"}, c.ballots},
+		// The count comes from the plans' logs (issue 10): one leaf per vote.
+		{"tlog_logs", []string{"id", "subject", "origin", "created_at"}, c.logs},
+		{"tlog_leaves", []string{"id", "log_id", "ref", "leaf", "leaf_hash", "appended_at"}, c.leaves},
 		{"complaints", []string{"project_id", "community_id", "district_id", "building_id", "household_id", "source", "category",
 			"description", "status", "deadline", "created_at", "updated_at"}, c.complaints},
 		{"ratings", []string{"project_id", "household_id", "overall", "quality", "civilised", "timeliness", "communication", "created_at", "updated_at"}, c.ratings},
@@ -317,6 +326,7 @@ func generate(now time.Time) *city {
 			turnout, agree = 0.4+r.Float64()*0.55, 0.75+r.Float64()*0.2
 		}
 		c.plans = append(c.plans, []any{planID, cid, int32(1), "published", "改造方案", "professional", opens, closes, opens, nil, opens, opens})
+		c.logs = append(c.logs, []any{planID, fmt.Sprintf("plan/%d", planID), fmt.Sprintf("anju.example.cn/plans/%d", planID), opens})
 		for _, h := range rollIDs {
 			if r.Float64() >= turnout {
 				continue
@@ -330,6 +340,9 @@ func generate(now time.Time) *city {
 			}
 			at := opens.Add(time.Duration(r.IntN(30*24)) * time.Hour)
 			c.ballots = append(c.ballots, []any{planID, h, int32(1), plan, mgmt, "online", at, at})
+			leaf := votelog.Encode(&votelog.Vote{PlanID: planID, HouseholdID: h, Revision: 1, PlanChoice: plan,
+				ManagementChoice: mgmt, Channel: "online", SignatureSHA256: sigSHA, RecordedAt: at})
+			c.leaves = append(c.leaves, []any{int64(len(c.leaves) + 1), planID, h, leaf, tlog.LeafHash(leaf), at})
 		}
 		// Complaints once work has started, ratings once accepted.
 		if started == nil {
