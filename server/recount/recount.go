@@ -89,7 +89,9 @@ type Report struct {
 // OK tells whether nothing failed.
 func (r *Report) OK() bool { return len(r.Problems) == 0 }
 
-func (r *Report) fail(format string, args ...any) { r.Problems = append(r.Problems, fmt.Sprintf(format, args...)) }
+func (r *Report) fail(format string, args ...any) {
+	r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
+}
 
 // Check verifies a bundle and recounts it; notice, when given, is compared.
 func Check(b *Bundle, notice *Notice) (*Report, error) {
