@@ -6,6 +6,8 @@
 //	anju admin set-password --username U --password P
 //	anju admin disable --username U / anju admin enable --username U
 //	anju verify --bundle FILE [--notice FILE]  recount a plan's vote from its audit bundle, offline
+//	anju witness --server URL --plan N[,N…] --key-file F --state F  cosign plans' checkpoints as a witness
+//	anju witness --new-key NAME               make a witness key
 //	anju openapi                              print the OpenAPI document
 //	anju help                                 list the commands
 //
@@ -23,6 +25,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"anju/server/app"
@@ -31,6 +35,7 @@ import (
 	"anju/server/demo"
 	"anju/server/problem"
 	"anju/server/recount"
+	"anju/server/witness"
 )
 
 const defaultConfig = "configs/anju.yaml"
@@ -55,6 +60,9 @@ Commands:
   admin enable          enable a disabled staff account again (--username)
   verify                recount a closed plan's vote from its audit bundle, with no server or database
                         (--bundle FILE from GET /api/v1/plans/{id}/audit-bundle, --notice FILE: a notice to compare)
+  witness               cosign plans' checkpoints as a second signer (street office, district) once the log
+                        only grew since the last run (--server URL, --plan N[,N…], --key-file F, --state F,
+                        --log-key VKEY to pin the server's key; --new-key NAME makes a witness key)
   openapi               print the OpenAPI document of the API
   help                  show this list
 
@@ -86,6 +94,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		err = printOpenAPI(args, stdout, stderr)
 	case cmd == "verify":
 		err = verifyBundle(args, stdout, stderr)
+	case cmd == "witness":
+		err = runWitness(args, stdout, stderr)
 	default:
 		return fmt.Errorf("unknown command %q: run \"anju help\" for the list", cmd)
 	}
@@ -265,4 +275,45 @@ func verifyBundle(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("the bundle does not verify (%d problems)", len(rep.Problems))
 	}
 	return nil
+}
+
+// runWitness cosigns the plans' newest checkpoints once each log is shown to
+// extend the checkpoint this witness cosigned before.
+func runWitness(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("witness", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	server := fs.String("server", "", "the Anju server's base URL, e.g. https://anju.example.cn")
+	planList := fs.String("plan", "", "the plans to witness, comma-separated ids")
+	keyFile := fs.String("key-file", "", "file holding the witness's signer key (PRIVATE+KEY+…)")
+	statePath := fs.String("state", "witness-state.json", "file where the witness keeps what it cosigned")
+	logKey := fs.String("log-key", "", "the server's verifier key, to pin instead of trusting it on first use")
+	newKey := fs.String("new-key", "", "make a witness key with this name and print it")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *newKey != "" {
+		skey, vkey, err := witness.NewKey(*newKey)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "signer key (keep it secret, in the --key-file):\n%s\n\nverifier key (give it to the server's operator: witnesses, ANJU_WITNESSES):\n%s\n", skey, vkey)
+		return nil
+	}
+	if *server == "" || *planList == "" || *keyFile == "" {
+		return errors.New("witness needs --server URL, --plan N[,N…] and --key-file FILE (or --new-key NAME)")
+	}
+	var plans []int64
+	for _, p := range strings.Split(*planList, ",") {
+		id, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
+		if err != nil || id <= 0 {
+			return fmt.Errorf("--plan %q: plan ids are positive whole numbers", p)
+		}
+		plans = append(plans, id)
+	}
+	skey, err := os.ReadFile(*keyFile)
+	if err != nil {
+		return err
+	}
+	return witness.Run(context.Background(), witness.Options{Server: *server, Plans: plans, SignerKey: strings.TrimSpace(string(skey)),
+		StatePath: *statePath, LogKey: *logKey, Out: stdout})
 }

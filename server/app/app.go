@@ -58,6 +58,7 @@ type App struct {
 	Feedback *feedback.Service
 	Pipeline *pipeline.Service
 	Files    *files.Service
+	Logs     *tlog.Logs
 	Routes   []httpx.Route
 	openAPI  map[string]any
 	stop     context.CancelFunc
@@ -132,6 +133,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	reg.WatchVoting(pl.VotingOpenIn)
 	events := consent.NewEvents(db, log)
 	ballots := consent.NewBallotLog(db, logs, cfg.PublicHost(), wakeSequencer)
+	if err := ballots.SetWitnesses(cfg.Witnesses); err != nil {
+		return nil, err
+	}
 	cons := consent.NewService(db, pl, prj, reg, fileSvc, auditLog, events, ballots)
 	if err := cons.MigrateChains(ctx, func(planID int64, n int, intact bool) {
 		if !intact {
@@ -204,7 +208,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	go reg.RunSweeper(background, 10*time.Minute, func(err error) { log.Error("sign-in counter sweep", "err", err) })
 	go logs.Run(background, sequencerEvery, wake, func(err error) { log.Error("log sequencer", "err", err) })
 	return &App{Config: cfg, Log: log, DB: db, Echo: e, Staffs: staffs, Hasher: hasher, Registry: reg, Projects: prj,
-		Plans: pl, Consent: cons, Feedback: fb, Pipeline: stages, Files: fileSvc, Routes: routes, openAPI: doc, stop: stop}, nil
+		Plans: pl, Consent: cons, Feedback: fb, Pipeline: stages, Files: fileSvc, Logs: logs, Routes: routes, openAPI: doc, stop: stop}, nil
 }
 
 // StopBackground stops the background work (sweepers, the log sequencer, the

@@ -23,6 +23,7 @@ type Config struct {
 	FilesDir           string        `yaml:"files_dir"` // only read at start: imports the uploads earlier releases kept there
 	JWTSecret          string        `yaml:"jwt_secret"`
 	LogSigningKey      string        `yaml:"log_signing_key"`
+	Witnesses          []string      `yaml:"witnesses"`
 	StaffTokenTTL      time.Duration `yaml:"staff_token_ttl"`
 	HouseholdTokenTTL  time.Duration `yaml:"household_token_ttl"`
 	TrustedProxies     []string      `yaml:"trusted_proxies"`
@@ -137,14 +138,18 @@ func applyEnv(cfg *Config, env func(string) (string, bool)) error {
 	str("ANJU_JWT_SECRET", &cfg.JWTSecret)
 	str("ANJU_LOG_SIGNING_KEY", &cfg.LogSigningKey)
 	str("ANJU_LOG_LEVEL", &cfg.LogLevel)
-	if v, ok := env("ANJU_TRUSTED_PROXIES"); ok {
-		cfg.TrustedProxies = nil
-		for _, p := range strings.Split(v, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+	list := func(name string, dst *[]string) {
+		if v, ok := env(name); ok {
+			*dst = nil
+			for _, p := range strings.Split(v, ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					*dst = append(*dst, p)
+				}
 			}
 		}
 	}
+	list("ANJU_TRUSTED_PROXIES", &cfg.TrustedProxies)
+	list("ANJU_WITNESSES", &cfg.Witnesses)
 	for _, f := range []func() error{
 		func() error { return dur("ANJU_STAFF_TOKEN_TTL", &cfg.StaffTokenTTL) },
 		func() error { return dur("ANJU_HOUSEHOLD_TOKEN_TTL", &cfg.HouseholdTokenTTL) },

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 
+	fnote "github.com/transparency-dev/formats/note"
+	"golang.org/x/mod/sumdb/note"
 	"gorm.io/gorm"
 
 	"anju/server/store"
@@ -21,6 +23,23 @@ type BallotLog struct {
 	host string
 	wake func()
 	ids  sync.Map // plan id → log id; a plan's log never changes once made
+	// witnesses are the keys whose cosignatures of checkpoints are kept.
+	witnesses note.Verifiers
+}
+
+// SetWitnesses names the witnesses (C2SP tlog-cosignature verifier keys,
+// as `anju witness --new-key` prints them) whose cosignatures are kept.
+func (b *BallotLog) SetWitnesses(vkeys []string) error {
+	var vs []note.Verifier
+	for _, k := range vkeys {
+		v, err := fnote.NewVerifierForCosignatureV1(k)
+		if err != nil {
+			return fmt.Errorf("witness key %q: %w", k, err)
+		}
+		vs = append(vs, v)
+	}
+	b.witnesses = note.VerifierList(vs...)
+	return nil
 }
 
 // NewBallotLog returns the ballot logs of a site whose public host is host

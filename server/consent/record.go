@@ -24,6 +24,8 @@ type CheckpointView struct {
 	RootHash  []byte    `json:"root_hash"`
 	Note      string    `json:"note"`
 	CreatedAt time.Time `json:"created_at"`
+	// Witnesses name who cosigned this checkpoint besides the server.
+	Witnesses []string `json:"witnesses"`
 }
 
 // publicLog is the log of a plan put to the vote (never of a draft), made
@@ -39,7 +41,11 @@ func (s *Service) publicLog(ctx context.Context, planID int64) (int64, error) {
 }
 
 func (s *Service) view(cp *tlog.Checkpoint, planID int64) CheckpointView {
-	return CheckpointView{Origin: s.origin(cp, planID), TreeSize: cp.Size, RootHash: cp.RootHash, Note: cp.Note, CreatedAt: cp.CreatedAt}
+	w := cp.Witnesses
+	if w == nil {
+		w = []string{}
+	}
+	return CheckpointView{Origin: s.origin(cp, planID), TreeSize: cp.Size, RootHash: cp.RootHash, Note: cp.Note, CreatedAt: cp.CreatedAt, Witnesses: w}
 }
 
 // origin reads the origin off the checkpoint's first line: the log keeps the
@@ -97,6 +103,26 @@ func (s *Service) Consistency(ctx context.Context, planID int64, from, to uint64
 		return nil, problem.NotFound("tree_size_unknown", "The log of plan %d has not reached %d leaves; ask for its newest checkpoint first.", planID, to)
 	}
 	return p, err
+}
+
+// Cosign keeps the witnesses' cosignatures found on a checkpoint note that a
+// witness posts back (see `anju witness`), and returns who cosigned.
+func (s *Service) Cosign(ctx context.Context, planID int64, signed string) ([]string, error) {
+	if s.ballots.witnesses == nil {
+		return nil, problem.Forbidden("This server has no witnesses configured; cosignatures are not accepted.")
+	}
+	logID, err := s.publicLog(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	names, err := s.ballots.logs.AddCosignatures(ctx, logID, []byte(signed), s.ballots.witnesses)
+	switch {
+	case errors.Is(err, tlog.ErrNotOurs):
+		return nil, problem.Field("note", "is not a checkpoint this plan's log signed; fetch the newest checkpoint and sign that")
+	case errors.Is(err, tlog.ErrNoWitness):
+		return nil, problem.Forbidden("The note carries no valid signature of a witness this server knows.")
+	}
+	return names, err
 }
 
 // BallotProof is what a phone needs to check that its household's vote is in

@@ -36,6 +36,9 @@ func (h *Handlers) recordRoutes() []httpx.Route {
 		{Method: http.MethodGet, Path: "/public/plans/:id/consistency", Access: httpx.Public, Tag: "record",
 			Summary: "RFC 9162 consistency proof between two sizes of a plan's vote log", Response: ConsistencyProof{},
 			Params: map[string]string{"from": "the smaller tree size", "to": "the larger tree size"}, Handler: h.consistency},
+		{Method: http.MethodPost, Path: "/public/plans/:id/cosignatures", Access: httpx.Public, Tag: "record",
+			Summary: "A witness posts a checkpoint of the plan's log with its cosignature (C2SP tlog-cosignature); only configured witnesses are kept",
+			Request: CosignRequest{}, Response: Cosigned{}, Status: http.StatusCreated, Handler: h.cosign},
 		{Method: http.MethodGet, Path: "/public/log-key", Access: httpx.Public, Tag: "record",
 			Summary: "The note verifier key that signs every checkpoint", Response: LogKey{}, Handler: h.logKey},
 		{Method: http.MethodGet, Path: "/me/ballot/proof", Access: httpx.Household, Tag: "resident",
@@ -98,6 +101,32 @@ func (h *Handlers) consistency(c echo.Context) error {
 	// A proof between two sizes never changes.
 	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	return httpx.OK(c, ConsistencyProof{Proof: p})
+}
+
+// CosignRequest is a witness's cosigned checkpoint.
+type CosignRequest struct {
+	Note string `json:"note"`
+}
+
+// Cosigned names the witnesses whose cosignatures were kept.
+type Cosigned struct {
+	Witnesses []string `json:"witnesses"`
+}
+
+func (h *Handlers) cosign(c echo.Context) error {
+	id, err := httpx.ID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req CosignRequest
+	if err := httpx.Bind(c, &req); err != nil {
+		return err
+	}
+	names, err := h.svc.Cosign(c.Request().Context(), id, req.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, Cosigned{Witnesses: names})
 }
 
 func (h *Handlers) logKey(c echo.Context) error {

@@ -19,6 +19,8 @@ type Checkpoint struct {
 	RootHash  []byte    `json:"root_hash"`
 	Note      string    `json:"note"`
 	CreatedAt time.Time `json:"created_at"`
+	// Witnesses name the witnesses that cosigned it.
+	Witnesses []string `json:"witnesses" gorm:"-"`
 }
 
 // TableName binds Checkpoint to its table.
@@ -83,14 +85,20 @@ func (l *Logs) withCosignatures(ctx context.Context, cps []*Checkpoint) error {
 	}
 	var rows []struct {
 		CheckpointID int64
+		Witness      string
 		Signature    string
 	}
-	if err := l.db.WithContext(ctx).Raw("SELECT checkpoint_id, signature FROM tlog_cosignatures WHERE checkpoint_id IN ? ORDER BY witness",
+	if err := l.db.WithContext(ctx).Raw("SELECT checkpoint_id, witness, signature FROM tlog_cosignatures WHERE checkpoint_id IN ? ORDER BY witness",
 		ids).Scan(&rows).Error; err != nil {
 		return err
 	}
+	for _, cp := range cps {
+		cp.Witnesses = []string{}
+	}
 	for _, r := range rows {
-		byID[r.CheckpointID].Note += r.Signature
+		cp := byID[r.CheckpointID]
+		cp.Note += r.Signature
+		cp.Witnesses = append(cp.Witnesses, r.Witness)
 	}
 	return nil
 }

@@ -1,21 +1,26 @@
 package api_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/transparency-dev/formats/log"
+	fnote "github.com/transparency-dev/formats/note"
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"golang.org/x/mod/sumdb/note"
 	"gorm.io/gorm"
 
+	"anju/server/config"
 	"anju/server/recount"
 	"anju/server/votelog"
+	"anju/server/witness"
 )
 
 // The public record (issue 10): every vote is a leaf of its plan's log, the
@@ -483,4 +488,85 @@ func communityOf(t *testing.T, e *env, projectID int64) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// A witness (the street office) cosigns each new checkpoint once the log is
+// shown to extend the one it cosigned before; the board shows who cosigned;
+// after a rewrite, even one re-signed with the server's own key, the witness
+// refuses and signs nothing.
+func TestAWitnessCosignsAndCatchesARewrite(t *testing.T) {
+	for _, d := range dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			skey, vkey, err := witness.NewKey("street-office.example.cn")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := newEnv(t, d, func(c *config.Config) { c.Witnesses = []string{vkey} })
+			planID, _, _ := votedPlan(t, e)
+			var out strings.Builder
+			opts := witness.Options{Server: e.srv.URL, Plans: []int64{planID}, SignerKey: skey,
+				StatePath: filepath.Join(t.TempDir(), "witness.json"), Out: &out}
+			if err := witness.Run(context.Background(), opts); err != nil {
+				t.Fatalf("witness: %v\n%s", err, out.String())
+			}
+			cp := e.do("GET", fmt.Sprintf("/api/v1/public/plans/%d/checkpoint", planID), "", nil).want(200)
+			wv, err := fnote.NewVerifierForCosignatureV1(vkey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, _, err := log.ParseCheckpoint([]byte(cp.str("note")), cp.str("origin"), e.logVerifier(), wv); err != nil {
+				t.Fatalf("the cosigned note: %v\n%s", err, cp.str("note"))
+			}
+			if w := cp.get("witnesses").([]any); len(w) != 1 || w[0] != "street-office.example.cn" {
+				t.Fatalf("witnesses shown: %s", cp.body)
+			}
+			// The witness runs again on a log that did not change: it cosigns
+			// the same checkpoint, its state unchanged.
+			if err := witness.Run(context.Background(), opts); err != nil {
+				t.Fatalf("second run: %v\n%s", err, out.String())
+			}
+			// A stranger's cosignature is refused.
+			strangerKey, _, _ := witness.NewKey("stranger")
+			signer, _ := fnote.NewSignerForCosignatureV1(strangerKey)
+			body := cp.str("note")[:strings.Index(cp.str("note"), "\n\n")+1]
+			forged, _ := note.Sign(&note.Note{Text: body}, signer)
+			e.do("POST", fmt.Sprintf("/api/v1/public/plans/%d/cosignatures", planID), "", map[string]any{"note": string(forged)}).wantError(403, "forbidden")
+			// Rewrite the whole log with the server's own key: the first vote
+			// left out, the others re-integrated, two forged votes added, every
+			// checkpoint signed again. The new log is longer than the one the
+			// witness cosigned, and signed by the right key; only consistency
+			// gives it away.
+			logID := fmt.Sprintf("(SELECT id FROM tlog_logs WHERE subject = 'plan/%d')", planID)
+			e.tamper(
+				fmt.Sprintf("DELETE FROM tlog_cosignatures WHERE checkpoint_id IN (SELECT id FROM tlog_checkpoints WHERE log_id = %s)", logID),
+				fmt.Sprintf("DELETE FROM tlog_checkpoints WHERE log_id = %s AND size > 0", logID),
+				fmt.Sprintf("DELETE FROM tlog_nodes WHERE log_id = %s", logID),
+				fmt.Sprintf("INSERT INTO tlog_pending (leaf_id, log_id) SELECT id, log_id FROM tlog_leaves WHERE log_id = %s AND id > (SELECT MIN(id) FROM tlog_leaves WHERE log_id = %s)", logID, logID),
+			)
+			var id int64
+			if err := e.app.DB.Raw("SELECT id FROM tlog_logs WHERE subject = ?", fmt.Sprintf("plan/%d", planID)).Scan(&id).Error; err != nil {
+				t.Fatal(err)
+			}
+			for i := int64(1); i <= 2; i++ {
+				if err := e.app.DB.Transaction(func(tx *gorm.DB) error {
+					_, err := e.app.Logs.Append(tx, id, 1_000_000+i, []byte(fmt.Sprintf("forged %d", i)))
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := e.app.Logs.Integrate(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			out.Reset()
+			err = witness.Run(context.Background(), opts)
+			if err == nil || !strings.Contains(out.String(), "REFUSED") {
+				t.Fatalf("the witness cosigned a rewritten log: %v\n%s", err, out.String())
+			}
+			after := e.do("GET", fmt.Sprintf("/api/v1/public/plans/%d/checkpoint", planID), "", nil).want(200)
+			if w := after.get("witnesses").([]any); len(w) != 0 {
+				t.Fatalf("the rewritten checkpoint carries a cosignature: %s", after.body)
+			}
+		})
+	}
 }
