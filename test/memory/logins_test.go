@@ -14,9 +14,7 @@ package memory_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -28,6 +26,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"anju/test/testbin"
 )
 
 // limitMiB is the most the server may hold at its peak.
@@ -38,8 +38,8 @@ func TestThirtyParallelStaffSignInsStayWithinMemory(t *testing.T) {
 		t.Skip("reads the peak memory from /proc/<pid>/status")
 	}
 	dir := t.TempDir()
-	bin := build(t, dir)
-	addr := freeAddr(t)
+	bin := testbin.Build(t, dir, filepath.Join("..", ".."))
+	addr := testbin.FreeAddr(t)
 	// The hashing budget is pinned to what a 2-core server gets by default
 	// (64 MiB per core), so the figure does not depend on the machine.
 	env := append(os.Environ(), "ANJU_DATABASE_URL="+filepath.Join(dir, "anju.db"), "ANJU_FILES_DIR="+filepath.Join(dir, "files"),
@@ -62,7 +62,7 @@ func TestThirtyParallelStaffSignInsStayWithinMemory(t *testing.T) {
 			t.Logf("server log:\n%s", logs.String())
 		}
 	})
-	waitReady(t, "http://"+addr)
+	testbin.WaitReady(t, "http://"+addr)
 	idle := vmHWM(t, srv.Process.Pid)
 
 	const n = 30
@@ -103,50 +103,6 @@ func TestThirtyParallelStaffSignInsStayWithinMemory(t *testing.T) {
 	if peak >= limitMiB {
 		t.Errorf("the server peaked at %d MiB under %d parallel staff sign-ins; it must stay under %d MiB", peak, n, limitMiB)
 	}
-}
-
-// build compiles the server into dir, without the race detector.
-func build(t *testing.T, dir string) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(dir, "anju")
-	// The flags of `make server`, so that its build cache serves this one.
-	cmd := exec.Command(goTool, "build", "-trimpath", "-o", bin, "./server")
-	cmd.Dir = filepath.Join("..", "..")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./server: %v\n%s", err, out)
-	}
-	return bin
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-func waitReady(t *testing.T, base string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for ctx.Err() == nil {
-		res, err := http.Get(base + "/readyz")
-		if err == nil {
-			_ = res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatal("the server did not become ready within a minute")
 }
 
 // vmHWM is the process's peak resident memory in MiB.

@@ -45,6 +45,18 @@ func EachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // the test ends.
 func Postgres(t *testing.T, base string) *store.DB {
 	t.Helper()
+	db, err := store.Open(PostgresURL(t, base), quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// PostgresURL creates a new, empty schema of the database at base, dropped
+// when the test ends, and returns the URL that reaches it.
+func PostgresURL(t *testing.T, base string) string {
+	t.Helper()
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	schema := "u_" + hex.EncodeToString(b)
@@ -63,12 +75,7 @@ func Postgres(t *testing.T, base string) *store.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	db, err := store.Open(u.String(), quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	return db
+	return u.String()
 }
 
 // Migrated applies every migration to db.
