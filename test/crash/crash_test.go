@@ -166,7 +166,7 @@ func crashRounds(t *testing.T, bin, dbURL string) {
 	plan := must(t, s.base, "POST", fmt.Sprintf("/api/v1/projects/%v/plans", project), staff, map[string]any{
 		"title": "改造方案", "summary": "屋顶防水", "management_mode": "professional", "management_description": "公开选聘物业",
 		"budget_total_yuan": 100000, "funding": []map[string]any{{"source": "central", "amount_yuan": 100000}},
-		"items": []map[string]any{{"catalog_code": "01", "description": "屋顶防水翻新"}},
+		"items":            []map[string]any{{"catalog_code": "01", "description": "屋顶防水翻新"}},
 		"voting_closes_at": time.Now().UTC().Add(48 * time.Hour).Format(time.RFC3339)}, 201)["id"].(float64)
 	must(t, s.base, "POST", fmt.Sprintf("/api/v1/plans/%v/publish", plan), staff, nil, 200)
 
