@@ -240,6 +240,8 @@ export interface ConsentResult {
   area?: AreaTally | null
   heads?: HeadTally | null
   turnout?: { reached: boolean } | null
+  /** The plan log's checkpoint the notice counts (issue 10): printed, it pins the count. */
+  record?: { origin: string; tree_size: number; root_hash: string } | null
 }
 
 export type NoticeKind = 'preliminary' | 'final'

@@ -213,6 +213,7 @@ const en: MessageSchema = {
     passed: 'Passed',
     failed: 'Not passed',
     overallPassed: 'Both the plan and the management mode passed',
+    record: 'Public record: counted from vote records 1 to {n} ({origin}), root hash',
     overallFailed: 'Not everything passed',
     area: 'Floor area: {part} m² took part, of {total} m²',
     heads: 'Owners: {part} took part, of {total}',
