@@ -58,7 +58,7 @@ export type ProblemKind =
 
 export interface Evidence {
   kept?: KeptCheckpoint | null
-  seen?: { origin: string; size: number; root: string } | null
+  seen?: { origin: string; size: number; root: string; createdAt: string } | null
   pinnedKey?: string
   servedKey?: string
   differences?: LeafDifference[]
@@ -73,6 +73,14 @@ export class RecordProblem extends Error {
   ) {
     super(`${kind}: ${detail}`)
     this.name = 'RecordProblem'
+  }
+}
+
+/** This phone cannot verify (no WebCrypto: an old WebView, or a page not on HTTPS). */
+export class CannotCheck extends Error {
+  constructor() {
+    super('this browser has no WebCrypto')
+    this.name = 'CannotCheck'
   }
 }
 
@@ -128,13 +136,30 @@ async function pinnedKey(): Promise<string> {
   return pinned
 }
 
-const tlogMessage = (e: unknown) => (e instanceof Error ? e.message : String(e))
+/** Something the server sent that record.ts itself refuses. */
+class Refused extends Error {}
+
+/**
+ * A verdict becomes a RecordProblem: tlog.ts's own refusals ("tlog: …") and
+ * ours. Anything else (a chunk that failed to load, a TypeError on a
+ * half-read answer) says nothing about the record and is thrown as it is,
+ * so a phone that merely could not check never shows the warning.
+ */
+function judged(e: unknown, kind: ProblemKind, evidence: Evidence): unknown {
+  if (e instanceof Refused || (e instanceof Error && e.message.startsWith('tlog: '))) return new RecordProblem(kind, e.message, evidence)
+  return e
+}
+
+async function loadVerifier(): Promise<Tlog> {
+  if (!globalThis.crypto?.subtle) throw new CannotCheck()
+  return loadTlog()
+}
 
 function seenOf(view: CheckpointView, tlog: Tlog): Evidence['seen'] {
   try {
-    return { origin: view.origin, size: view.tree_size, root: toHex(tlog.base64Decode(view.root_hash)) }
+    return { origin: view.origin, size: view.tree_size, root: toHex(tlog.base64Decode(view.root_hash)), createdAt: view.created_at }
   } catch {
-    return { origin: view.origin, size: view.tree_size, root: '' }
+    return { origin: view.origin, size: view.tree_size, root: '', createdAt: view.created_at }
   }
 }
 
@@ -148,11 +173,11 @@ async function verifyNext(tlog: Tlog, planId: number, view: CheckpointView, vkey
   const seen = seenOf(view, tlog)
   let parsed: Checkpoint
   try {
-    if (!view.origin.endsWith(`/plans/${planId}`)) throw new Error(`the checkpoint is for ${JSON.stringify(view.origin)}, not plan ${planId}`)
+    if (!view.origin.endsWith(`/plans/${planId}`)) throw new Refused(`the checkpoint is for ${JSON.stringify(view.origin)}, not plan ${planId}`)
     parsed = await tlog.verifyCheckpoint(view.note, vkey, view.origin)
-    if (parsed.size !== view.tree_size || toHex(parsed.rootHash) !== seen?.root) throw new Error('the signed note and the size or root sent with it differ')
+    if (parsed.size !== view.tree_size || toHex(parsed.rootHash) !== seen?.root) throw new Refused('the signed note and the size or root sent with it differ')
   } catch (e) {
-    throw new RecordProblem('bad_checkpoint', tlogMessage(e), { kept, seen })
+    throw judged(e, 'bad_checkpoint', { kept, seen })
   }
   const cp: VerifiedCheckpoint = {
     origin: parsed.origin,
@@ -173,14 +198,13 @@ async function verifyNext(tlog: Tlog, planId: number, view: CheckpointView, vkey
       proof = (await api.consistency(planId, kept.size, cp.size)).proof.map((h) => tlog.base64Decode(h))
     } catch (e) {
       if (isApiError(e) && e.code === 'tree_size_unknown') throw new RecordProblem('size_unknown', e.message || `the log does not know size ${cp.size}`, evidence)
-      if (isApiError(e)) throw e
-      throw new RecordProblem('inconsistent', tlogMessage(e), evidence)
+      throw judged(e, 'inconsistent', evidence)
     }
   }
   try {
     await tlog.verifyConsistency(kept.size, cp.size, proof, hexBytes(kept.root), parsed.rootHash)
   } catch (e) {
-    throw new RecordProblem('inconsistent', tlogMessage(e), evidence)
+    throw judged(e, 'inconsistent', evidence)
   }
   return { cp, kept }
 }
@@ -200,7 +224,7 @@ export interface FollowResult {
  */
 export function followLog(planId: number): Promise<FollowResult> {
   return serial(async () => {
-    const [tlog, vkey, view] = await Promise.all([loadTlog(), pinnedKey(), api.checkpoint(planId)])
+    const [tlog, vkey, view] = await Promise.all([loadVerifier(), pinnedKey(), api.checkpoint(planId)])
     const { cp, kept } = await verifyNext(tlog, planId, view, vkey)
     keep(planId, cp)
     return { checkpoint: cp, previous: kept }
@@ -250,20 +274,20 @@ export interface VoteCheckOptions {
 export async function checkMyVote(receipt: Receipt, opts: VoteCheckOptions): Promise<VoteCheck> {
   const proof = await proofOf(receipt.plan_id, opts.onPending, opts.signal)
   return serial(async () => {
-    const [tlog, vkey] = await Promise.all([loadTlog(), pinnedKey()])
-    if (!proof.checkpoint || proof.leaf_index === null) throw new RecordProblem('not_included', 'the server sent no checkpoint or leaf index')
+    const [tlog, vkey] = await Promise.all([loadVerifier(), pinnedKey()])
+    if (!proof.checkpoint || typeof proof.leaf_index !== 'number') throw new RecordProblem('not_included', 'the server sent no checkpoint or leaf index')
     const { cp, kept } = await verifyNext(tlog, receipt.plan_id, proof.checkpoint, vkey)
-    const evidence = { kept, seen: { origin: cp.origin, size: cp.size, root: cp.root } }
+    const evidence = { kept, seen: { origin: cp.origin, size: cp.size, root: cp.root, createdAt: cp.createdAt } }
     let leafBytes: Uint8Array
     let hash: Uint8Array
     try {
       leafBytes = tlog.base64Decode(proof.leaf)
       hash = await tlog.leafHash(leafBytes)
-      if (toHex(hash) !== toHex(tlog.base64Decode(proof.leaf_hash))) throw new Error('the leaf hash sent is not the hash of the leaf sent')
-      if (proof.tree_size !== cp.size) throw new Error(`the proof is for a tree of ${proof.tree_size}, the checkpoint signs ${cp.size}`)
+      if (toHex(hash) !== toHex(tlog.base64Decode(proof.leaf_hash))) throw new Refused('the leaf hash sent is not the hash of the leaf sent')
+      if (proof.tree_size !== cp.size) throw new Refused(`the proof is for a tree of ${proof.tree_size}, the checkpoint signs ${cp.size}`)
       await tlog.verifyInclusion(proof.leaf_index, cp.size, hash, proof.proof.map((h) => tlog.base64Decode(h)), hexBytes(cp.root))
     } catch (e) {
-      throw new RecordProblem('not_included', tlogMessage(e), evidence)
+      throw judged(e, 'not_included', evidence)
     }
     const leaf = decodeLeaf(leafBytes)
     if (!leaf) throw new RecordProblem('leaf_mismatch', 'the leaf is not an anju/ballot/v1 vote', evidence)
