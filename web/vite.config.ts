@@ -13,6 +13,12 @@ const API_TARGET = process.env.ANJU_DEV_API || 'http://127.0.0.1:8080'
 /** Staff-only client code: kept out of the chunk the resident app loads. */
 const STAFF_ONLY_API = /src[\\/]api[\\/](staff|staffTypes|sse)\.ts$/
 const SHARED = /src[\\/](api|i18n|shared)[\\/]/
+/**
+ * The vote-log verifier (issue 10) is no part of the shared chunk: only the
+ * public record's screens (src/resident/publicRecord.ts, itself loaded on
+ * demand) import it, with import(), where a check runs.
+ */
+const TLOG = /src[\\/]shared[\\/]tlog\.ts$/
 
 /** In dev, answer staff.html for /staff and /staff/… like the Go server does. */
 function staffPage(): Plugin {
@@ -131,7 +137,7 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'vue', priority: 4, test: /node_modules[\\/](vue|@vue|vue-router|vue-i18n|@intlify)[\\/]|plugin-vue:export-helper/ },
-            { name: 'shared', priority: 3, test: (id: string) => SHARED.test(id) && !STAFF_ONLY_API.test(id) },
+            { name: 'shared', priority: 3, test: (id: string) => SHARED.test(id) && !STAFF_ONLY_API.test(id) && !TLOG.test(id) },
             {
               name: 'staff-charts',
               priority: 2,

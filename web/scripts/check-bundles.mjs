@@ -3,7 +3,9 @@
 // (index.html) loads, statically or on demand, plus everything the service
 // worker precaches, and fails if any of it is a staff chunk or carries Element
 // Plus or ECharts code. The same markers must be found in the staff page's
-// files, so a marker that stops matching is noticed. Prints the entry sizes.
+// files, so a marker that stops matching is noticed. The vote-log verifier
+// (src/shared/tlog.ts) must be loaded on demand only, never with the first
+// screen. Prints the entry sizes.
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,7 +19,24 @@ const MARKERS = {
   echarts: { js: /__ec_|\bec_inner\b/, css: null },
 }
 
+/** Code of the vote-log verifier: loaded on demand, never with the page. */
+const LAZY_ONLY = { tlog: /cosignature\/v1/ }
+
 const read = (rel) => readFileSync(join(OUT, rel), 'utf8')
+
+/** Files the page loads before it runs: its scripts and styles and their static imports. */
+function eagerGraph(html) {
+  const files = new Set()
+  const todo = [...read(html).matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1])
+  while (todo.length) {
+    const f = todo.pop()
+    if (files.has(f)) continue
+    files.add(f)
+    if (!f.endsWith('.js')) continue
+    for (const m of read(f).matchAll(/(?:\bfrom\s*|\bimport\s*)["']\.\/([^"']+\.js)["']/g)) todo.push(`assets/${m[1]}`)
+  }
+  return files
+}
 
 /** Files a page loads: its scripts and styles, then every JS import, static or dynamic. */
 function pageGraph(html) {
@@ -66,6 +85,12 @@ export function check() {
   const problems = []
   const resident = new Set([...pageGraph('index.html'), ...precached()])
   const staff = pageGraph('staff.html')
+  const eager = eagerGraph('index.html')
+  for (const f of eager) {
+    if (!f.endsWith('.js')) continue
+    for (const [name, marker] of Object.entries(LAZY_ONLY)) if (marker.test(read(f))) problems.push(`the resident page loads ${name} with its first screen (${f})`)
+  }
+  if (![...resident].some((f) => f.endsWith('.js') && LAZY_ONLY.tlog.test(read(f)))) problems.push('no tlog code found in the resident app: the marker is stale')
   for (const f of resident) {
     if (/^assets\/staff-/.test(f)) problems.push(`the resident app loads the staff chunk ${f}`)
     for (const lib of carries(f)) problems.push(`the resident app's ${f} contains ${lib}`)
@@ -74,12 +99,13 @@ export function check() {
   for (const lib of Object.keys(MARKERS)) {
     if (!staffLibs.has(lib)) problems.push(`no ${lib} found in the staff page's files: the check's markers are stale`)
   }
-  return { problems, resident, staff }
+  return { problems, resident, staff, eager }
 }
 
-const { problems, resident, staff } = check()
+const { problems, resident, staff, eager } = check()
 const staffOnly = [...staff].filter((f) => !resident.has(f))
 console.log(`check-bundles: resident page loads ${resident.size} files, ${size(resident)}`)
+console.log(`check-bundles: of which with its first screen ${eager.size} files, ${size(eager)}`)
 console.log(`check-bundles: staff console loads ${staff.size} files, ${size(staff)} (of which only the console's: ${size(staffOnly)})`)
 if (problems.length) {
   for (const p of problems) console.error(`check-bundles: ${p}`)

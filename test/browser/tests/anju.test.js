@@ -2,7 +2,10 @@
 // dataset: a resident of 1号楼 601 opens the building's QR link on a phone,
 // signs in, reads the plan, votes, changes the vote, uses the language and
 // large-text toggles and reads the plan offline; then the city office sees the
-// tally on the staff page. Screenshots of every step go to artifacts/.
+// tally on the staff page. On the way the phone checks its vote in the plan's
+// public record (查验), and a later visit to a rolled-back or rewritten log
+// (simulated with page.route) shows the loud warning. Screenshots of every
+// step go to artifacts/.
 import assert from 'node:assert/strict'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -81,6 +84,19 @@ function wrongCode(code) {
 
 
 let voteRecorded = false
+
+const KEPT = 'anju.record.checkpoints'
+
+/** The checkpoint the phone keeps for a plan (src/resident/record.ts). */
+function keptOf(page, planId) {
+  return page.evaluate(([k, id]) => JSON.parse(localStorage.getItem(k) ?? '{}')[id] ?? null, [KEPT, planId])
+}
+
+/** The page fits the screen: nothing to scroll sideways. */
+async function assertNoSidewaysScroll(page) {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }))
+  assert.ok(scroll <= width, `the page is ${scroll}px wide on a ${width}px screen`)
+}
 
 describe('resident on a phone (360×740)', () => {
   let context
@@ -182,6 +198,23 @@ describe('resident on a phone (360×740)', () => {
     await shot(page, 'receipt')
   })
 
+  step('5b. 查验: the phone proves its vote is in the signed public record, as the receipt says', async () => {
+    const code = await see(page, 'vote-code', /^[0-9A-F]{4} [0-9A-F]{4}$/)
+    assert.equal(code.replace(' ', ''), firstReceipt.hash.slice(0, 8).toUpperCase(), 'the vote code is the start of the leaf hash')
+    // Just after the vote the proof may answer 202 (being written): the phone asks again.
+    const proofAnswer = page.waitForResponse((r) => r.url().includes('/api/v1/me/ballot/proof') && r.status() === 200, { timeout: TIMEOUT })
+    await page.getByRole('button', { name: '查验我的投票' }).click()
+    const proof = await (await proofAnswer).json()
+    assert.ok(proof.leaf_index >= VOTED_BEFORE, `our vote comes after the demo's ${VOTED_BEFORE} (leaf ${proof.leaf_index})`)
+    await see(page, 'vote-check-ok', `您的投票已写入公开记录（第 ${proof.leaf_index + 1} 条，共 ${proof.tree_size} 条）`)
+    const kept = await keptOf(page, firstReceipt.plan_id)
+    assert.ok(kept && kept.size >= proof.tree_size, 'the phone keeps the verified checkpoint')
+    assert.equal(kept.origin, proof.checkpoint.origin)
+    assert.equal(await page.getByTestId('record-alert').count(), 0)
+    await assertChineseRenders(page, '[data-testid=vote-check-ok]')
+    await shot(page, 'receipt-checked')
+  })
+
   step('6. the tally counts the vote: 49 of 72 voted, 601 is no longer a non-voter', async () => {
     assert.equal(baseline.eligible, ELIGIBLE)
     assert.equal(baseline.voted, VOTED_BEFORE)
@@ -243,6 +276,100 @@ describe('resident on a phone (360×740)', () => {
     assert.equal(now.plan.disagree, afterFirstVote.plan.disagree + 1, 'plan: one disagree more')
     assert.equal(now.management.agree, afterFirstVote.management.agree + 1, 'management: one agree more')
     assert.equal(now.management.disagree, afterFirstVote.management.disagree - 1, 'management: one disagree fewer')
+  })
+
+  step('7b. later visits: a rolled-back or rewritten log shows the loud warning, in large text at 360 and 320 px; the kept checkpoint stays', async () => {
+    const planId = firstReceipt.plan_id
+    const latest = await (await fetch(`${server.baseURL}/api/v1/public/plans/${planId}/checkpoint`)).json()
+    const history = (await (await fetch(`${server.baseURL}/api/v1/public/plans/${planId}/checkpoints`)).json()).items
+    const kept = await keptOf(page, planId)
+    assert.equal(kept.size, latest.tree_size, 'the receipt visit kept the newest checkpoint')
+    const older = history.filter((c) => c.tree_size > 0 && c.tree_size < latest.tree_size).at(-1)
+    assert.ok(older, `an older checkpoint than ${latest.tree_size} votes in ${JSON.stringify(history.map((c) => c.tree_size))}`)
+    const warning = '警告：公开投票记录和您上次查验时对不上，可能被改写过。'
+    await page.getByTestId('large-text-toggle').click()
+
+    // 1. The server shows an older (genuinely signed) checkpoint as its newest.
+    const CHECKPOINT = new RegExp(`/api/v1/public/plans/${planId}/checkpoint$`)
+    await page.route(CHECKPOINT, (route) => route.fulfill({ json: older }))
+    await page.reload()
+    await see(page, 'record-alert', warning)
+    const alert = page.getByRole('alert').filter({ hasText: warning })
+    assert.equal(await alert.count(), 1, 'the warning is announced (role=alert)')
+    await see(page, 'record-alert', '请截图并联系社区居委会或街道。')
+    await see(page, 'record-alert-kept', new RegExp(`^上次查验（.+）：共 ${latest.tree_size} 条，`))
+    await see(page, 'record-alert-seen', new RegExp(`^这次看到（.+ 签发）：共 ${older.tree_size} 条，`))
+    assert.deepEqual(await keptOf(page, planId), kept, 'the kept checkpoint is not replaced by the rolled-back one')
+    assert.ok((await fontSizePx(page, '[data-testid=record-alert] h2')) >= 30, 'the warning heading is at least 30px in large text')
+    await assertChineseRenders(page, '[data-testid=record-alert] h2')
+    await assertNoSidewaysScroll(page)
+    await shot(page, 'warning-rolled-back-360-large')
+    await page.setViewportSize({ width: 320, height: PHONE.viewport.height })
+    await assertNoSidewaysScroll(page)
+    await shot(page, 'warning-rolled-back-320-large')
+    await page.unroute(CHECKPOINT)
+
+    // 2. A phone that last checked at an older size; the proof that the log only grew fails.
+    await page.evaluate(([k, id, cp]) => {
+      const all = JSON.parse(localStorage.getItem(k) ?? '{}')
+      all[id] = cp
+      localStorage.setItem(k, JSON.stringify(all))
+    }, [KEPT, planId, { origin: older.origin, size: older.tree_size, root: Buffer.from(older.root_hash, 'base64').toString('hex'), note: older.note, keptAt: new Date().toISOString() }])
+    const keptOlder = await keptOf(page, planId)
+    const CONSISTENCY = new RegExp(`/api/v1/public/plans/${planId}/consistency\\?`)
+    let asked = null
+    await page.route(CONSISTENCY, async (route) => {
+      asked = route.request().url()
+      const res = await route.fetch()
+      const body = await res.json()
+      const first = Buffer.from(body.proof[0], 'base64')
+      first[0] ^= 1 // the log below the kept size was rewritten
+      await route.fulfill({ response: res, json: { proof: [first.toString('base64'), ...body.proof.slice(1)] } })
+    })
+    await page.reload()
+    await see(page, 'record-alert', warning)
+    assert.match(asked ?? '', new RegExp(`from=${older.tree_size}&to=${latest.tree_size}$`), 'the phone asked for proof from its kept size to the new one')
+    await see(page, 'record-alert-kept', new RegExp(`^上次查验（.+）：共 ${older.tree_size} 条，`))
+    await see(page, 'record-alert-seen', new RegExp(`^这次看到（.+ 签发）：共 ${latest.tree_size} 条，`))
+    assert.deepEqual(await keptOf(page, planId), keptOlder, 'the kept checkpoint stays when the proof fails')
+    await assertNoSidewaysScroll(page)
+    await shot(page, 'warning-rewritten-320-large')
+    await page.unroute(CONSISTENCY)
+
+    // 3. With the true proof the record checks out again, and the newer checkpoint is kept.
+    await page.setViewportSize(PHONE.viewport)
+    await page.reload()
+    await see(page, 'record-consistent', `上次 ${older.tree_size} 条，现在 ${latest.tree_size} 条`)
+    assert.equal(await page.getByTestId('record-alert').count(), 0)
+    assert.equal((await keptOf(page, planId)).size, latest.tree_size)
+    await shot(page, 'receipt-consistent-360-large')
+  })
+
+  step('7c. the notice board shows the public record: size, fingerprint, signer, history', async () => {
+    const me = await page.evaluate(() =>
+      fetch('/api/v1/me', { headers: { Authorization: `Bearer ${JSON.parse(localStorage.getItem('anju.session')).token}` } }).then((r) => r.json()),
+    )
+    const latest = await (await fetch(`${server.baseURL}/api/v1/public/plans/${firstReceipt.plan_id}/checkpoint`)).json()
+    await page.goto(me.community.board_url)
+    await see(page, 'record-size', `共 ${latest.tree_size} 条投票记录`)
+    await see(page, 'record-root', Buffer.from(latest.root_hash, 'base64').toString('hex').slice(0, 4).toUpperCase())
+    await see(page, 'record-verified', '签名已在您的手机上验证')
+    const signer = await textOf(page, 'record-signer')
+    assert.equal(signer, (await (await fetch(`${server.baseURL}/api/v1/public/log-key`)).json()).verifier_key.split('+').slice(0, 2).join('+'))
+    await page.getByTestId('record-history-toggle').click()
+    await page.getByTestId('record-history-row').first().waitFor()
+    await see(page, 'record-history-row', `共 ${latest.tree_size} 条`)
+    assert.equal(await page.getByTestId('record-history-toggle').getAttribute('aria-expanded'), 'true')
+    await page.getByTestId('public-record').scrollIntoViewIfNeeded()
+    await assertNoSidewaysScroll(page)
+    await shot(page, 'board-public-record-360-large')
+    await page.setViewportSize({ width: 320, height: PHONE.viewport.height })
+    await assertNoSidewaysScroll(page)
+    await shot(page, 'board-public-record-320-large')
+    await page.setViewportSize(PHONE.viewport)
+    await page.getByTestId('large-text-toggle').click()
+    await page.goto(`${server.baseURL}/receipt`)
+    await see(page, 'receipt', '您的投票已记录')
   })
 
   step('8. the English toggle and the large-text toggle', async () => {

@@ -1,12 +1,16 @@
 // Calls of the resident (household) journey.
 import type { ApiClient } from './http'
 import type {
+  BallotProof,
   BallotRequest,
   CatalogItem,
+  CheckpointView,
   Complaint,
+  ConsistencyProof,
   HouseholdSignIn,
   HouseholdSignInRequest,
   List,
+  LogKey,
   Me,
   MyProject,
   NeedsAnswer,
@@ -44,6 +48,30 @@ export function residentApi(client: ApiClient) {
     /** Records a vote. The same key and body replayed answer the same receipt. */
     putBallot(req: BallotRequest, idempotencyKey: string): Promise<Receipt> {
       return client.put('/me/ballot', req, { headers: { 'Idempotency-Key': idempotencyKey } })
+    },
+    /** The current vote as a leaf of the plan's public log, with its inclusion
+     * proof; `pending` (202) for about a second after a vote. */
+    async ballotProof(planId: number, signal?: AbortSignal): Promise<{ proof: BallotProof; retryAfter: number | null }> {
+      const res = await client.open(`/me/ballot/proof?plan_id=${planId}`, { signal })
+      const after = Number(res.headers.get('Retry-After'))
+      return { proof: (await res.json()) as BallotProof, retryAfter: Number.isFinite(after) && after > 0 ? after : null }
+    },
+    /** The newest signed checkpoint of a plan's vote log (public). */
+    checkpoint(planId: number): Promise<CheckpointView> {
+      return client.get(`/public/plans/${planId}/checkpoint`, { token: null })
+    },
+    /** Every checkpoint of a plan's log, oldest first (public; can be long). */
+    checkpoints(planId: number): Promise<List<CheckpointView>> {
+      return client.get(`/public/plans/${planId}/checkpoints`, { token: null })
+    },
+    /** RFC 9162 proof that the log at size `to` extends the log at `from`;
+     * 404 tree_size_unknown when the log never reached `to`. */
+    consistency(planId: number, from: number, to: number): Promise<ConsistencyProof> {
+      return client.get(`/public/plans/${planId}/consistency?from=${from}&to=${to}`, { token: null })
+    },
+    /** The note verifier key that signs every checkpoint (public). */
+    logKey(): Promise<LogKey> {
+      return client.get('/public/log-key', { token: null })
     },
     /** The 31-item renovation catalogue (public). */
     catalog(): Promise<List<CatalogItem>> {

@@ -183,6 +183,45 @@ export interface Receipt {
   hash?: string
 }
 
+// ---- the public record (公开记录, issue 10) ----
+
+/** A signed checkpoint of a plan's vote log (C2SP tlog-checkpoint). */
+export interface CheckpointView {
+  /** `<host>/plans/<plan id>`, the note's first line. */
+  origin: string
+  tree_size: number
+  /** base64 of 32 bytes. */
+  root_hash: string
+  /** The signed note, with its signature lines. */
+  note: string
+  created_at: string
+}
+
+/** GET /me/ballot/proof: the household's current vote as a leaf of the log.
+ * While `pending` (202, just after a vote) only the leaf is there. */
+export interface BallotProof {
+  plan_id: number
+  pending: boolean
+  leaf_index: number | null
+  /** base64 of the canonical leaf text (anju/ballot/v1). */
+  leaf: string
+  leaf_hash: string
+  tree_size: number
+  root_hash: string | null
+  /** base64 hashes, leaf to root. */
+  proof: string[]
+  checkpoint: CheckpointView | null
+}
+
+export interface ConsistencyProof {
+  proof: string[]
+}
+
+export interface LogKey {
+  /** The note verifier key `name+hash+base64`. */
+  verifier_key: string
+}
+
 // ---- needs poll (居民点单) ----
 
 export interface CatalogItem {

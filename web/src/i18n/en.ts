@@ -1,5 +1,6 @@
 // English. Same keys as zh-CN.ts (the type and a test both check it).
 import type { MessageSchema } from './zh-CN'
+import recordEn from './record.en'
 
 const en: MessageSchema = {
   app: {
@@ -411,6 +412,7 @@ const en: MessageSchema = {
     editableUntil: 'You can change it until {time}',
     locked: 'The time to change the rating is over; you can only read it.',
   },
+  record: recordEn,
   notice: {
     offline: 'Offline — showing the saved copy',
     readonly: 'Voting has ended. You can read but not change anything',

@@ -1,5 +1,7 @@
 // 中文（默认）。用短句、常用字；老年人读得懂。
 // vue-i18n syntax: {name} is a parameter; avoid the characters @ $ | in text.
+import recordZh from './record.zh-CN'
+
 const zhCN = {
   app: {
     name: '安居',
@@ -410,6 +412,7 @@ const zhCN = {
     editableUntil: '{time} 前可以修改',
     locked: '评价已过修改期限，只能查看。',
   },
+  record: recordZh,
   notice: {
     offline: '没有网络，显示的是上次保存的内容',
     readonly: '投票已结束，只能查看，不能修改',

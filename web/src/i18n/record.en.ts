@@ -1,0 +1,58 @@
+// The public record in English (issue 10). Same keys as record.zh-CN.ts.
+import type { RecordMessages } from './record.zh-CN'
+
+const recordEn: RecordMessages = {
+  voteCode: 'Vote code',
+  voteCodeHint: 'A code only this vote has; you may write it down',
+  check: 'Check my vote',
+  checkAgain: 'Check again',
+  checkHint: 'Your own phone checks that this vote is in the public record of votes and says what your receipt says.',
+  writing: 'Writing your vote into the public record…',
+  checking: 'Checking…',
+  included: 'Your vote is in the public record (vote {n} of {size})',
+  signedBy: 'Signed by {signer}, fingerprint {root}',
+  stillPending: 'Your vote is still being written into the public record. Please check again in a little while.',
+  failed: 'Could not check: {reason}',
+  cannotCheck: 'This phone’s browser cannot do the check. Please ask someone to check on another phone.',
+  consistent: 'The public record matches what you checked last time ({old} votes then, {size} now)',
+  board: {
+    heading: 'Public record',
+    intro: 'Every vote is written into this public record, and anyone can check that it was never rewritten. It does not show who voted how.',
+    size: '{n} votes recorded',
+    root: 'Fingerprint',
+    time: 'Signed at',
+    signer: 'Signed by',
+    verified: 'Signature checked on your phone',
+    unavailable: 'The public record cannot be reached just now. Please look again later.',
+    history: 'History',
+    hideHistory: 'Hide the history',
+    more: 'Show older entries',
+    historyRow: '{n} votes',
+    historyCount: 'Signed {n} times, newest first',
+  },
+  alert: {
+    rewritten: 'Warning: the public record of votes does not match what you checked last time. It may have been rewritten.',
+    badCheckpoint: 'Warning: the signature on the public record of votes is wrong. It may have been rewritten.',
+    keyChanged: 'Warning: the key that signs the public record of votes has changed. It may have been rewritten.',
+    leafMismatch: 'Warning: your household’s vote in the public record is not what your receipt says.',
+    notIncluded: 'Warning: there is no proof that your household’s vote is in the public record.',
+    action: 'Please take a screenshot and contact the community committee or the street office.',
+    before: 'Last checked ({time}): {size} votes, fingerprint {root}',
+    now: 'Seen now (signed {time}): {size} votes, fingerprint {root}',
+    keyBefore: 'Signed before by: {key}',
+    keyNow: 'Signed now by: {key}',
+    diff: '{field}: the receipt says “{receipt}”, the record says “{leaf}”',
+    detail: 'Technical detail: {detail}',
+    fields: {
+      plan: 'Plan number',
+      household: 'Household number',
+      revision: 'Vote number',
+      plan_choice: 'Renovation plan',
+      management_choice: 'Property management',
+      channel: 'How',
+      hash: 'Vote code',
+    },
+  },
+}
+
+export default recordEn

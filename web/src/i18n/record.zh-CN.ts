@@ -1,0 +1,58 @@
+// 公开记录（issue 10）：回执上的查验、公示栏上的记录、对不上时的警告。
+// 对老年人说清楚：查的是什么、对上了是什么意思、对不上该找谁。
+const recordZh = {
+  voteCode: '投票码',
+  voteCodeHint: '这一票独有的号码，可以抄下来备查',
+  check: '查验我的投票',
+  checkAgain: '再查验一次',
+  checkHint: '在您自己的手机上核对：这一票已经写入公开的投票记录，而且和回执一样。',
+  writing: '正在写入公开记录…',
+  checking: '正在查验…',
+  included: '您的投票已写入公开记录（第 {n} 条，共 {size} 条）',
+  signedBy: '记录由 {signer} 签名，指纹 {root}',
+  stillPending: '还在写入公开记录，请过一会儿再查验。',
+  failed: '没能查验：{reason}',
+  cannotCheck: '这部手机的浏览器不能查验。可以请家人用别的手机查验。',
+  consistent: '公开记录和您上次查验时一致（上次 {old} 条，现在 {size} 条）',
+  board: {
+    heading: '公开记录',
+    intro: '每一票都写入这份公开记录，任何人都可以核对它没有被改写。这里不显示谁投了什么。',
+    size: '共 {n} 条投票记录',
+    root: '记录指纹',
+    time: '签发时间',
+    signer: '签名',
+    verified: '签名已在您的手机上验证',
+    unavailable: '暂时查不到公开记录，请稍后再看。',
+    history: '历史记录',
+    hideHistory: '收起历史记录',
+    more: '显示更早的记录',
+    historyRow: '共 {n} 条',
+    historyCount: '共 {n} 次签发，从新到旧',
+  },
+  alert: {
+    rewritten: '警告：公开投票记录和您上次查验时对不上，可能被改写过。',
+    badCheckpoint: '警告：公开投票记录的签名不对，可能被改写过。',
+    keyChanged: '警告：公开投票记录的签名钥匙变了，可能被改写过。',
+    leafMismatch: '警告：公开记录里您家的这一票和回执不一样。',
+    notIncluded: '警告：无法证明您家的这一票写入了公开记录。',
+    action: '请截图并联系社区居委会或街道。',
+    before: '上次查验（{time}）：共 {size} 条，指纹 {root}',
+    now: '这次看到（{time} 签发）：共 {size} 条，指纹 {root}',
+    keyBefore: '原来的签名：{key}',
+    keyNow: '现在的签名：{key}',
+    diff: '{field}：回执是“{receipt}”，记录是“{leaf}”',
+    detail: '技术细节：{detail}',
+    fields: {
+      plan: '方案编号',
+      household: '户号',
+      revision: '第几次投票',
+      plan_choice: '改造方案',
+      management_choice: '物业管理模式',
+      channel: '投票方式',
+      hash: '投票码',
+    },
+  },
+}
+
+export type RecordMessages = typeof recordZh
+export default recordZh
