@@ -155,7 +155,11 @@ func (s *Service) PublishNotice(ctx context.Context, by *auth.Staff, projectID i
 		return nil, err
 	}
 	// Every vote is in the tree before the notice pins it.
-	if _, err := s.ballots.logs.Integrate(ctx); err != nil {
+	logID, err := s.publicLog(ctx, plan.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ballots.logs.Flush(ctx, logID); err != nil {
 		return nil, err
 	}
 	t, err := s.tallyOf(ctx, prj, plan)

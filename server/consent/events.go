@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
 
 	"anju/server/store"
 )
@@ -71,6 +72,25 @@ func (e *Events) Changed(ctx context.Context, projectID int64) {
 		e.log.Warn("notify tally change", "err", err)
 	}
 	e.fanOut(projectID)
+}
+
+// Notify announces, inside the transaction that changes a project's votes,
+// that they changed: on PostgreSQL the NOTIFY reaches every instance when the
+// transaction commits (and never if it rolls back), at the cost of one
+// statement rather than a transaction of its own. Committed does the rest.
+func (e *Events) Notify(tx *gorm.DB, projectID int64) error {
+	if !e.db.Postgres {
+		return nil
+	}
+	return tx.Exec("SELECT pg_notify(?, ?)", channel, strconv.FormatInt(projectID, 10)).Error
+}
+
+// Committed follows a transaction that called Notify: on SQLite (one
+// instance) it tells this instance's streams itself.
+func (e *Events) Committed(projectID int64) {
+	if !e.db.Postgres {
+		e.fanOut(projectID)
+	}
 }
 
 func (e *Events) fanOut(projectID int64) {

@@ -91,7 +91,7 @@ func (s *Service) RecordPaper(ctx context.Context, by *auth.Staff, planID int64,
 		return nil, err
 	}
 	s.ballots.wake()
-	s.events.Changed(ctx, projectID)
+	s.events.Committed(projectID)
 	return receipt, nil
 }
 

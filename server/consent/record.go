@@ -186,24 +186,35 @@ func (s *Service) VerifyBallots(ctx context.Context, by *auth.Staff, planID int6
 	if _, err := s.plans.Get(ctx, by, planID); err != nil {
 		return nil, err
 	}
-	// Whoever asks sees every vote acknowledged so far in the tree.
-	if _, err := s.ballots.logs.Integrate(ctx); err != nil {
-		return nil, err
-	}
 	logID, err := s.ballots.ExistingLogOf(ctx, planID)
 	if err != nil {
+		return nil, err
+	}
+	if logID == 0 {
+		chk := &tlog.Check{Intact: true, RootHash: tlog.EmptyRoot()}
+		var n int64
+		if err := s.db.WithContext(ctx).Model(&Revision{}).Where("plan_id = ?", planID).Count(&n).Error; err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			chk.Fail(0, "plan %d has %d ballot revisions but no log", planID, n)
+		}
+		return chk, nil
+	}
+	// Whoever asks sees every vote acknowledged so far in the tree.
+	if err := s.ballots.logs.Flush(ctx, logID); err != nil {
+		return nil, err
+	}
+	// Ballots first, then revisions: every revision a ballot row points to
+	// is then among the revisions read (a ballot moves to a revision in the
+	// transaction that writes it).
+	var ballots []Ballot
+	if err := s.db.WithContext(ctx).Where("plan_id = ?", planID).Find(&ballots).Error; err != nil {
 		return nil, err
 	}
 	var revs []Revision
 	if err := s.db.WithContext(ctx).Omit("signature_png").Where("plan_id = ?", planID).Find(&revs).Error; err != nil {
 		return nil, err
-	}
-	if logID == 0 {
-		chk := &tlog.Check{Intact: true, RootHash: tlog.EmptyRoot()}
-		if len(revs) > 0 {
-			chk.Fail(0, "plan %d has %d ballot revisions but no log", planID, len(revs))
-		}
-		return chk, nil
 	}
 	byID := make(map[int64]*Revision, len(revs))
 	for i := range revs {
@@ -215,18 +226,24 @@ func (s *Service) VerifyBallots(ctx context.Context, by *auth.Staff, planID int6
 		vote  *votelog.Vote
 		ref   int64
 	}
-	latest := map[int64]newest{} // household → its newest leaf
-	seen := make(map[int64]bool, len(revs))
+	latest := map[int64]newest{} // household → its newest leaf in the verified tree
 	chk, err := s.ballots.logs.Verify(ctx, logID, func(index uint64, leaf *tlog.Leaf) error {
 		v, err := votelog.Decode(leaf.Leaf)
 		if err != nil {
 			return err
 		}
 		rev := byID[leaf.Ref]
-		if rev == nil {
-			return fmt.Errorf("its ballot revision %d is missing", leaf.Ref)
+		if rev == nil { // recorded after the revisions were read, or gone
+			var found []Revision
+			if err := s.db.WithContext(ctx).Omit("signature_png").Where("id = ? AND plan_id = ?", leaf.Ref, planID).Limit(1).Find(&found).Error; err != nil {
+				return err
+			}
+			if len(found) == 0 {
+				return fmt.Errorf("its ballot revision %d is missing", leaf.Ref)
+			}
+			rev = &found[0]
+			byID[rev.ID] = rev
 		}
-		seen[rev.ID] = true
 		replaces := ""
 		if rev.ReplacesID != nil {
 			replaces = leafHex[*rev.ReplacesID]
@@ -252,33 +269,32 @@ func (s *Service) VerifyBallots(ctx context.Context, by *auth.Staff, planID int6
 	if err != nil {
 		return nil, err
 	}
-	pending := 0
-	for _, r := range revs {
-		if !seen[r.ID] {
-			pending++
-		}
-	}
-	if pending > chk.Pending {
-		chk.Fail(chk.TreeSize, "%d ballot revisions are neither in the log nor queued for it", pending-chk.Pending)
-	}
-	var ballots []Ballot
-	if err := s.db.WithContext(ctx).Where("plan_id = ?", planID).Find(&ballots).Error; err != nil {
+	// One statement: a revision and its leaf are written in one transaction.
+	var orphans int
+	if err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM ballot_revisions r WHERE r.plan_id = ?
+		AND NOT EXISTS (SELECT 1 FROM tlog_leaves l WHERE l.log_id = ? AND l.ref = r.id)`, planID, logID).Scan(&orphans).Error; err != nil {
 		return nil, err
 	}
+	if orphans > 0 {
+		chk.Fail(chk.TreeSize, "%d ballot revisions of the plan have no leaf in its log", orphans)
+	}
 	for _, b := range ballots {
-		n, ok := latest[b.HouseholdID]
-		if !ok {
-			if chk.Pending == 0 {
-				chk.Fail(chk.TreeSize, "household %d has a current vote but no leaf in the log", b.HouseholdID)
+		n, inTree := latest[b.HouseholdID]
+		if b.CurrentRevisionID != nil && (!inTree || *b.CurrentRevisionID != n.ref) {
+			// A vote recorded after the verified checkpoint: it must be newer
+			// than every leaf of the household in the tree; the next run
+			// compares it.
+			if r := byID[*b.CurrentRevisionID]; r != nil && (!inTree || r.Revision > n.vote.Revision) && leafHex[r.ID] == "" {
+				continue
 			}
+		}
+		if !inTree {
+			chk.Fail(chk.TreeSize, "household %d has a current vote that no leaf of the log records", b.HouseholdID)
 			continue
 		}
 		v := n.vote
 		if b.CurrentRevisionID == nil || *b.CurrentRevisionID != n.ref || b.Revision != v.Revision || b.PlanChoice != v.PlanChoice ||
 			b.ManagementChoice != v.ManagementChoice || b.Channel != v.Channel {
-			if chk.Pending > 0 && b.Revision > v.Revision {
-				continue // a newer revision is queued
-			}
 			chk.Fail(n.index, "household %d's current vote differs from its newest leaf", b.HouseholdID)
 		}
 	}
@@ -309,11 +325,11 @@ func (s *Service) AuditBundle(ctx context.Context, by *auth.Staff, planID int64)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.ballots.logs.Integrate(ctx); err != nil {
-		return nil, err
-	}
 	logID, err := s.publicLog(ctx, planID)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.ballots.logs.Flush(ctx, logID); err != nil {
 		return nil, err
 	}
 	rows, _, err := s.loadRoll(ctx, prj, planID)

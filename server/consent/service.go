@@ -147,7 +147,7 @@ func (s *Service) Cast(ctx context.Context, hh *auth.Household, in BallotInput, 
 		return nil, err
 	}
 	s.ballots.wake()
-	s.events.Changed(ctx, projectID)
+	s.events.Committed(projectID)
 	return receipt, nil
 }
 
@@ -193,6 +193,9 @@ func (s *Service) recordVote(tx *gorm.DB, t *target, logID int64, rev *Revision,
 		rev.ReplacesID = current.CurrentRevisionID
 	}
 	if err := s.write(tx, logID, current, rev); err != nil {
+		return nil, err
+	}
+	if err := s.events.Notify(tx, t.ProjectID); err != nil {
 		return nil, err
 	}
 	if current != nil && current.Channel != rev.Channel {
@@ -280,19 +283,20 @@ func (s *Service) write(tx *gorm.DB, logID int64, current *Ballot, rev *Revision
 		if err := tx.Create(current).Error; err != nil {
 			return err
 		}
-	} else {
-		current.Revision++
-		if err := tx.Model(&Ballot{}).Where("id = ?", current.ID).Updates(map[string]any{"revision": current.Revision,
-			"plan_choice": rev.PlanChoice, "management_choice": rev.ManagementChoice, "channel": rev.Channel,
-			"recorded_at": now}).Error; err != nil {
+		rev.BallotID, rev.Revision = current.ID, 1
+		if err := s.ballots.appendRevision(tx, logID, rev); err != nil {
 			return err
 		}
+		return tx.Model(&Ballot{}).Where("id = ?", current.ID).Update("current_revision_id", rev.ID).Error
 	}
-	rev.BallotID, rev.Revision = current.ID, current.Revision
+	rev.BallotID, rev.Revision = current.ID, current.Revision+1
 	if err := s.ballots.appendRevision(tx, logID, rev); err != nil {
 		return err
 	}
-	return tx.Model(&Ballot{}).Where("id = ?", current.ID).Update("current_revision_id", rev.ID).Error
+	// One statement moves the ballot to the new revision.
+	return tx.Model(&Ballot{}).Where("id = ?", current.ID).Updates(map[string]any{"revision": rev.Revision,
+		"plan_choice": rev.PlanChoice, "management_choice": rev.ManagementChoice, "channel": rev.Channel,
+		"recorded_at": now, "current_revision_id": rev.ID}).Error
 }
 
 func currentBallot(tx *gorm.DB, planID, householdID int64) (*Ballot, error) {

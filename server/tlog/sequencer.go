@@ -43,7 +43,7 @@ func (l *Logs) Integrate(ctx context.Context) (int, error) {
 	total := 0
 	for _, id := range logs {
 		for {
-			n, err := l.integrateLog(ctx, id)
+			n, err := l.integrateLog(ctx, id, false)
 			if err != nil {
 				return total, err
 			}
@@ -54,6 +54,19 @@ func (l *Logs) Integrate(ctx context.Context) (int, error) {
 		}
 	}
 	return total, nil
+}
+
+// Flush integrates every leaf of one log queued before it was called,
+// waiting for another instance's sequencer if one holds the log: whoever
+// verifies, publishes a notice or hands out a bundle sees every vote
+// acknowledged so far in the tree.
+func (l *Logs) Flush(ctx context.Context, logID int64) error {
+	for {
+		n, err := l.integrateLog(ctx, logID, true)
+		if err != nil || n < batchMax {
+			return err
+		}
+	}
 }
 
 // Run integrates until ctx ends: every interval, and at once when wake
@@ -79,11 +92,16 @@ type queued struct {
 	LeafHash []byte
 }
 
-func (l *Logs) integrateLog(ctx context.Context, logID int64) (int, error) {
+func (l *Logs) integrateLog(ctx context.Context, logID int64, wait bool) (int, error) {
 	n := 0
 	err := l.db.Tx(ctx, func(tx *gorm.DB) error {
-		// Several instances on one PostgreSQL never integrate a log at once.
-		if got, err := l.db.TryLock(tx, store.LockSequencer, logID); err != nil || !got {
+		// Several instances on one PostgreSQL never integrate a log at once:
+		// the background round skips a log another holds, Flush waits.
+		if wait {
+			if err := l.db.Lock(tx, store.LockSequencer, logID); err != nil {
+				return err
+			}
+		} else if got, err := l.db.TryLock(tx, store.LockSequencer, logID); err != nil || !got {
 			return err // nil when another instance is integrating this log
 		}
 		var origin string
