@@ -87,18 +87,6 @@ func (b *BallotLog) ExistingLogOf(ctx context.Context, planID int64) (int64, err
 	return id, err
 }
 
-// leafHashOf returns the leaf hash (hex) of a revision already in the log.
-func leafHashOf(tx *gorm.DB, logID, revisionID int64) (string, error) {
-	var hashes [][]byte
-	if err := tx.Raw("SELECT leaf_hash FROM tlog_leaves WHERE log_id = ? AND ref = ?", logID, revisionID).Scan(&hashes).Error; err != nil {
-		return "", err
-	}
-	if len(hashes) == 0 {
-		return "", fmt.Errorf("ballot revision %d is not in its plan's log", revisionID)
-	}
-	return hex.EncodeToString(hashes[0]), nil
-}
-
 // voteOf is the log's view of a revision.
 func voteOf(r *Revision, replaces string) *votelog.Vote {
 	return &votelog.Vote{PlanID: r.PlanID, HouseholdID: r.HouseholdID, Revision: r.Revision, Replaces: replaces,
@@ -109,16 +97,9 @@ func voteOf(r *Revision, replaces string) *votelog.Vote {
 
 // appendRevision writes rev (not yet stored) and its leaf in tx: the
 // revision's hash is its leaf hash, its previous hash the leaf hash of the
-// revision it replaces, so each household's revisions chain inside the log.
-func (b *BallotLog) appendRevision(tx *gorm.DB, logID int64, rev *Revision) error {
-	replaces := ""
-	if rev.ReplacesID != nil {
-		h, err := leafHashOf(tx, logID, *rev.ReplacesID)
-		if err != nil {
-			return err
-		}
-		replaces = h
-	}
+// revision it replaces (replaces, hex; "" for a first vote), so each
+// household's revisions chain inside the log.
+func (b *BallotLog) appendRevision(tx *gorm.DB, logID int64, rev *Revision, replaces string) error {
 	leaf := votelog.Encode(voteOf(rev, replaces))
 	rev.PrevHash, rev.Hash = replaces, hex.EncodeToString(tlog.LeafHash(leaf))
 	if err := tx.Create(rev).Error; err != nil {

@@ -168,10 +168,7 @@ func (s *Service) logFor(ctx context.Context, planID int64, hh *auth.Household) 
 // shared: votes of different households never wait for each other, while
 // closing the vote (which holds it exclusively) waits for those in flight.
 func (s *Service) lockVote(tx *gorm.DB, planID, householdID int64) error {
-	if err := s.db.LockShared(tx, store.LockPlanVote, planID); err != nil {
-		return err
-	}
-	return s.db.Lock(tx, store.LockHouseholdVote, householdID)
+	return s.db.LockSharedThen(tx, store.LockPlanVote, planID, store.LockHouseholdVote, householdID)
 }
 
 // recordVote checks the window and the order of votes, then writes rev as the
@@ -182,7 +179,7 @@ func (s *Service) recordVote(tx *gorm.DB, t *target, logID int64, rev *Revision,
 	if err := votingOpen(&t.Plan, s.now()); err != nil {
 		return nil, err
 	}
-	current, err := currentBallot(tx, t.ID, rev.HouseholdID)
+	current, replacedLeaf, err := currentVote(tx, logID, t.ID, rev.HouseholdID)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +189,7 @@ func (s *Service) recordVote(tx *gorm.DB, t *target, logID int64, rev *Revision,
 	if current != nil {
 		rev.ReplacesID = current.CurrentRevisionID
 	}
-	if err := s.write(tx, logID, current, rev); err != nil {
+	if err := s.write(tx, logID, current, replacedLeaf, rev); err != nil {
 		return nil, err
 	}
 	if err := s.events.Notify(tx, t.ProjectID); err != nil {
@@ -274,7 +271,7 @@ func (s *Service) receipt(tx *gorm.DB, revisionID int64, closes time.Time) (*Rec
 // write records rev as the household's newest vote: it upserts the current
 // ballot, stores the revision with its leaf in the plan's log and points the
 // ballot at it. The caller holds the vote locks.
-func (s *Service) write(tx *gorm.DB, logID int64, current *Ballot, rev *Revision) error {
+func (s *Service) write(tx *gorm.DB, logID int64, current *Ballot, replacedLeaf string, rev *Revision) error {
 	now := s.now()
 	rev.RecordedAt = now
 	if current == nil {
@@ -284,19 +281,40 @@ func (s *Service) write(tx *gorm.DB, logID int64, current *Ballot, rev *Revision
 			return err
 		}
 		rev.BallotID, rev.Revision = current.ID, 1
-		if err := s.ballots.appendRevision(tx, logID, rev); err != nil {
+		if err := s.ballots.appendRevision(tx, logID, rev, ""); err != nil {
 			return err
 		}
 		return tx.Model(&Ballot{}).Where("id = ?", current.ID).Update("current_revision_id", rev.ID).Error
 	}
 	rev.BallotID, rev.Revision = current.ID, current.Revision+1
-	if err := s.ballots.appendRevision(tx, logID, rev); err != nil {
+	if err := s.ballots.appendRevision(tx, logID, rev, replacedLeaf); err != nil {
 		return err
 	}
 	// One statement moves the ballot to the new revision.
 	return tx.Model(&Ballot{}).Where("id = ?", current.ID).Updates(map[string]any{"revision": rev.Revision,
 		"plan_choice": rev.PlanChoice, "management_choice": rev.ManagementChoice, "channel": rev.Channel,
 		"recorded_at": now, "current_revision_id": rev.ID}).Error
+}
+
+// currentVote is the household's current ballot with the leaf hash (hex) of
+// its current revision, which the next revision's leaf names, in one query.
+func currentVote(tx *gorm.DB, logID, planID, householdID int64) (*Ballot, string, error) {
+	var rows []struct {
+		Ballot   `gorm:"embedded"`
+		LeafHash []byte
+	}
+	if err := tx.Raw(`SELECT b.*, l.leaf_hash FROM ballots b LEFT JOIN tlog_leaves l ON l.log_id = ? AND l.ref = b.current_revision_id
+		WHERE b.plan_id = ? AND b.household_id = ? LIMIT 1`, logID, planID, householdID).Scan(&rows).Error; err != nil {
+		return nil, "", err
+	}
+	if len(rows) == 0 {
+		return nil, "", nil
+	}
+	b := rows[0].Ballot
+	if b.CurrentRevisionID != nil && len(rows[0].LeafHash) == 0 {
+		return nil, "", fmt.Errorf("ballot revision %d is not in its plan's log", *b.CurrentRevisionID)
+	}
+	return &b, hex.EncodeToString(rows[0].LeafHash), nil
 }
 
 func currentBallot(tx *gorm.DB, planID, householdID int64) (*Ballot, error) {

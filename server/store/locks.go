@@ -49,6 +49,15 @@ func (d *DB) LockShared(tx *gorm.DB, ns Lock, key int64) error {
 	return tx.Exec("SELECT pg_advisory_xact_lock_shared(?)", ns.key(key)).Error
 }
 
+// LockSharedThen holds shared/sharedKey shared and then ns/key exclusively,
+// in one round trip: the locks of a vote.
+func (d *DB) LockSharedThen(tx *gorm.DB, shared Lock, sharedKey int64, ns Lock, key int64) error {
+	if !d.Postgres {
+		return nil
+	}
+	return tx.Exec("SELECT pg_advisory_xact_lock_shared(?), pg_advisory_xact_lock(?)", shared.key(sharedKey), ns.key(key)).Error
+}
+
 // TryLock takes ns/key if nobody holds it, and tells whether it did. On
 // SQLite it always succeeds.
 func (d *DB) TryLock(tx *gorm.DB, ns Lock, key int64) (bool, error) {
