@@ -37,6 +37,10 @@ import (
 	"anju/server/votelog"
 )
 
+// logID is a generated plan's log id, clear of the logs (and, below, the
+// leaves: 10,000,000 on) the server makes itself at start (the audit log).
+func logID(planID int64) int64 { return 1_000_000 + planID }
+
 // sigSHA stands for the SHA-256 of a signature image in generated leaves.
 var sigSHA = strings.Repeat("5f", 32)
 
@@ -326,7 +330,7 @@ func generate(now time.Time) *city {
 			turnout, agree = 0.4+r.Float64()*0.55, 0.75+r.Float64()*0.2
 		}
 		c.plans = append(c.plans, []any{planID, cid, int32(1), "published", "改造方案", "professional", opens, closes, opens, nil, opens, opens})
-		c.logs = append(c.logs, []any{planID, fmt.Sprintf("plan/%d", planID), fmt.Sprintf("anju.example.cn/plans/%d", planID), opens})
+		c.logs = append(c.logs, []any{logID(planID), fmt.Sprintf("plan/%d", planID), fmt.Sprintf("anju.example.cn/plans/%d", planID), opens})
 		for _, h := range rollIDs {
 			if r.Float64() >= turnout {
 				continue
@@ -342,7 +346,7 @@ func generate(now time.Time) *city {
 			c.ballots = append(c.ballots, []any{planID, h, int32(1), plan, mgmt, "online", at, at})
 			leaf := votelog.Encode(&votelog.Vote{PlanID: planID, HouseholdID: h, Revision: 1, PlanChoice: plan,
 				ManagementChoice: mgmt, Channel: "online", SignatureSHA256: sigSHA, RecordedAt: at})
-			c.leaves = append(c.leaves, []any{int64(len(c.leaves) + 1), planID, h, leaf, tlog.LeafHash(leaf), at})
+			c.leaves = append(c.leaves, []any{10_000_000 + int64(len(c.leaves)), logID(planID), h, leaf, tlog.LeafHash(leaf), at})
 		}
 		// Complaints once work has started, ratings once accepted.
 		if started == nil {
