@@ -3,7 +3,6 @@ package consent
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"anju/server/auth"
@@ -156,14 +155,7 @@ func (s *Service) currentVotes(ctx context.Context, planID int64) (map[int64]*vo
 func count(rule string, percent int, rows []rollRow) (Counted, bool) {
 	entries := make([]votelog.RollEntry, 0, len(rows))
 	for _, r := range rows {
-		e := votelog.RollEntry{Household: r.ID, Head: r.OwnerGroup, AreaCenti: r.AreaCenti}
-		if e.Head == "" {
-			e.Head = "household:" + strconv.FormatInt(r.ID, 10)
-		}
-		if v := r.vote; v != nil {
-			e.Voted, e.Plan, e.Management, e.Paper = true, v.PlanChoice, v.ManagementChoice, v.Channel == ChannelPaper
-		}
-		entries = append(entries, e)
+		entries = append(entries, rollEntry(r.ID, r.OwnerGroup, r.AreaCenti, r.vote))
 	}
 	res := votelog.Decide(rule, percent, entries)
 	c := Counted{Eligible: res.Eligible, Voted: res.Voted, Paper: res.Paper, Plan: res.Plan, Management: res.Management}

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"anju/server/auth"
+	"anju/server/consent"
 	"anju/server/feedback"
 	"anju/server/pipeline"
 	"anju/server/problem"
@@ -91,7 +92,7 @@ func (s *Service) Dashboard(ctx context.Context, by *auth.Staff, year int, asOfR
 			return err
 		}
 		var err error
-		if out.Consent, err = s.funnel(ctx, db, by, year, scope); err != nil {
+		if out.Consent, err = s.funnel(ctx, db, year, scope); err != nil {
 			return err
 		}
 		if out.Complaints, err = s.complaintFigures(db, year, scope); err != nil {
@@ -244,7 +245,8 @@ func months(year int, asOf time.Time, rows []factRow) []MonthFigures {
 // with voting open now, and lists the projects whose vote decides whether
 // they reached consent: those with a published plan that have not started (a
 // project that has started (开工) reached it, as start criterion 1 requires).
-const funnelQuery = `SELECT p.id AS project_id, pl.id AS plan_id,
+const funnelQuery = `SELECT p.id AS project_id, pl.id AS plan_id, p.community_id, p.scope_building_id,
+		p.consent_rule, p.threshold_percent,
 		CASE WHEN p.started_on IS NULL THEN 0 ELSE 1 END AS started,
 		CASE WHEN pl.id IS NOT NULL AND pl.closed_at IS NULL AND pl.voting_closes_at > ?
 			AND (pl.voting_opens_at IS NULL OR pl.voting_opens_at <= ?) THEN 1 ELSE 0 END AS voting
@@ -255,22 +257,24 @@ const funnelQuery = `SELECT p.id AS project_id, pl.id AS plan_id,
 // funnel counts the vote funnel; whether a vote reached consent comes from
 // the consent tally (the plan's public log, the project's rule), the same
 // count as the tally page, the notices and the monthly report.
-func (s *Service) funnel(ctx context.Context, db *gorm.DB, by *auth.Staff, year int, district int64) (Funnel, error) {
+func (s *Service) funnel(ctx context.Context, db *gorm.DB, year int, district int64) (Funnel, error) {
 	now := s.now()
 	filter, args := "", []any{now, now, year}
 	if district != 0 {
 		filter, args = "AND c.district_id = ?", append(args, district)
 	}
 	var rows []struct {
-		ProjectID int64
-		PlanID    *int64
-		Started   int
-		Voting    int
+		ProjectID, CommunityID  int64
+		PlanID, ScopeBuildingID *int64
+		ConsentRule             string
+		ThresholdPercent        int
+		Started, Voting         int
 	}
 	if err := db.Raw(strings.Replace(funnelQuery, "%s", filter, 1), args...).Scan(&rows).Error; err != nil {
 		return Funnel{}, err
 	}
 	var f Funnel
+	var undecided []consent.VoteRef
 	for _, r := range rows {
 		f.Projects++
 		if r.PlanID == nil {
@@ -282,11 +286,15 @@ func (s *Service) funnel(ctx context.Context, db *gorm.DB, by *auth.Staff, year 
 			f.Reached++
 			continue
 		}
-		t, err := s.consent.Tally(ctx, by, r.ProjectID)
-		if err != nil {
-			return Funnel{}, err
-		}
-		if t.Reached {
+		undecided = append(undecided, consent.VoteRef{ProjectID: r.ProjectID, PlanID: *r.PlanID, CommunityID: r.CommunityID,
+			ScopeBuildingID: r.ScopeBuildingID, Rule: r.ConsentRule, ThresholdPercent: r.ThresholdPercent})
+	}
+	decided, err := s.consent.DecideMany(ctx, undecided)
+	if err != nil {
+		return Funnel{}, err
+	}
+	for _, d := range decided {
+		if d.Reached {
 			f.Reached++
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"anju/server/auth"
+	"anju/server/consent"
 	"anju/server/pipeline"
 	"anju/server/problem"
 	"anju/server/spreadsheet"
@@ -34,6 +35,8 @@ type reportProject struct {
 	DistrictName, CommunityName       string
 	Kind, Stage, ConsentRule          string
 	ThresholdPercent                  int
+	CommunityID                       int64
+	ScopeBuildingID                   *int64
 	StartedOn, AcceptedOn             *time.Time
 	PlanID                            *int64
 	Households, Eligible              int
@@ -49,7 +52,7 @@ type reportProject struct {
 // projectRowsQuery reads the 项目 sheet in one statement; the start criteria
 // count as confirmed by the month's end, complaints as they stand now.
 const projectRowsQuery = `SELECT p.id, c.district_id, d.name AS district_name, c.name AS community_name, p.kind, p.stage,
-	p.consent_rule, p.threshold_percent, p.started_on, p.accepted_on, pl.id AS plan_id,
+	p.consent_rule, p.threshold_percent, p.community_id, p.scope_building_id, p.started_on, p.accepted_on, pl.id AS plan_id,
 	` + projectHouseholds + ` AS households, ` + rollCount + ` AS eligible,
 	(SELECT COUNT(*) FROM start_criteria sc WHERE sc.project_id = p.id AND sc.confirmed_on < ?) AS confirmed,
 	(SELECT COUNT(*) FROM complaints k WHERE k.project_id = p.id AND k.status IN ?) AS complaints_open,
@@ -116,13 +119,8 @@ func (s *Service) MonthlyXLSX(ctx context.Context, by *auth.Staff, districtID in
 	if err != nil {
 		return nil, "", err
 	}
-	for i := range rows {
-		if rows[i].PlanID == nil {
-			continue
-		}
-		if err := s.decide(ctx, by, &rows[i]); err != nil {
-			return nil, "", err
-		}
+	if err := s.decide(ctx, rows); err != nil {
+		return nil, "", err
 	}
 	f := excelize.NewFile()
 	defer f.Close()
@@ -198,14 +196,26 @@ func (s *Service) projectRows(db *gorm.DB, year int, next time.Time, district in
 	return rows, err
 }
 
-// decide fills a project's vote figures from the consent tally: the one
-// count, read from the plan's public log under the project's rule.
-func (s *Service) decide(ctx context.Context, by *auth.Staff, p *reportProject) error {
-	t, err := s.consent.Tally(ctx, by, p.ID)
+// decide fills the projects' vote figures with the consent tally's count
+// (consent.DecideMany: each plan's public log under the project's rule), in
+// one pass for every project with a published plan.
+func (s *Service) decide(ctx context.Context, rows []reportProject) error {
+	var refs []consent.VoteRef
+	for _, p := range rows {
+		if p.PlanID != nil {
+			refs = append(refs, consent.VoteRef{ProjectID: p.ID, PlanID: *p.PlanID, CommunityID: p.CommunityID,
+				ScopeBuildingID: p.ScopeBuildingID, Rule: p.ConsentRule, ThresholdPercent: p.ThresholdPercent})
+		}
+	}
+	decided, err := s.consent.DecideMany(ctx, refs)
 	if err != nil {
 		return err
 	}
-	p.Eligible, p.PlanAgree, p.ManagementAgree, p.ConsentReached = t.Eligible, t.Plan.Agree, t.Management.Agree, t.Reached
+	for i := range rows {
+		if d, ok := decided[rows[i].ID]; ok {
+			rows[i].Eligible, rows[i].PlanAgree, rows[i].ManagementAgree, rows[i].ConsentReached = d.Eligible, d.Plan.Agree, d.Management.Agree, d.Reached
+		}
+	}
 	return nil
 }
 

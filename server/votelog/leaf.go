@@ -34,7 +34,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -87,75 +86,78 @@ func Encode(v *Vote) []byte {
 }
 
 // Decode parses leaf bytes, refusing anything that Encode would not have
-// written (so two different byte strings never decode to one vote).
+// written (so two different byte strings never decode to one vote): the
+// format line, every field in order, numbers and the time exactly as Encode
+// formats them. It reads the bytes in place (the count decodes every leaf of
+// every plan a report covers).
 func Decode(leaf []byte) (*Vote, error) {
-	text := string(leaf)
-	if !strings.HasSuffix(text, "\n") {
-		return nil, errors.New("a ballot leaf ends with a newline")
-	}
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	if len(lines) != len(fields)+1 || lines[0] != Format {
+	rest, ok := bytes.CutPrefix(leaf, []byte(Format+"\n"))
+	if !ok {
 		return nil, fmt.Errorf("not a %s leaf", Format)
 	}
-	vals := make(map[string]string, len(fields))
+	var vals [12]string
 	for i, f := range fields {
-		k, v, ok := strings.Cut(lines[i+1], " ")
-		if !ok || k != f || v == "" || strings.ContainsAny(v, " \r\t") {
+		line, after, found := bytes.Cut(rest, []byte("\n"))
+		value, keyed := bytes.CutPrefix(line, []byte(f+" "))
+		if !found || !keyed || len(value) == 0 || bytes.ContainsAny(value, " \r\t") {
 			return nil, fmt.Errorf("line %d of the leaf should be %q", i+2, f)
 		}
-		vals[k] = v
+		vals[i], rest = string(value), after
 	}
-	v := &Vote{}
-	var err error
-	num := func(k string) int64 {
-		n, e := strconv.ParseInt(vals[k], 10, 64)
-		if e != nil || n <= 0 || strconv.FormatInt(n, 10) != vals[k] {
-			err = errors.Join(err, fmt.Errorf("%s is not a positive number", k))
+	if len(rest) != 0 {
+		return nil, fmt.Errorf("the leaf has more than the %d lines of %s", len(fields)+1, Format)
+	}
+	num := func(i int) (int64, error) {
+		n, err := strconv.ParseInt(vals[i], 10, 64)
+		if err != nil || n <= 0 || strconv.FormatInt(n, 10) != vals[i] {
+			return 0, fmt.Errorf("%s is not a positive number", fields[i])
 		}
-		return n
+		return n, nil
 	}
-	opt := func(k string) *int64 {
-		if vals[k] == "-" {
-			return nil
-		}
-		n := num(k)
-		return &n
-	}
-	str := func(k string) string {
-		if vals[k] == "-" {
+	str := func(i int) string {
+		if vals[i] == "-" {
 			return ""
 		}
-		return vals[k]
+		return vals[i]
 	}
-	v.PlanID, v.HouseholdID = num("plan"), num("household")
-	v.Revision = int(num("revision"))
-	v.Replaces, v.RecordedBy = str("replaces"), opt("recorded_by")
-	v.PlanChoice, v.ManagementChoice, v.Channel = str("plan_choice"), str("management_choice"), str("channel")
-	v.SignatureSHA256, v.EvidenceSHA256, v.ChainHash = str("signature_sha256"), str("evidence_sha256"), str("chain_hash")
-	at, e := time.Parse(time.RFC3339Nano, vals["recorded_at"])
-	if e != nil {
-		err = errors.Join(err, errors.New("recorded_at is not an RFC 3339 time"))
+	v := &Vote{Replaces: str(3), PlanChoice: str(4), ManagementChoice: str(5), Channel: str(6),
+		SignatureSHA256: str(7), EvidenceSHA256: str(8), ChainHash: str(11)}
+	var err error
+	if v.PlanID, err = num(0); err != nil {
+		return nil, err
 	}
-	v.RecordedAt = at.UTC()
-	for _, c := range []string{v.PlanChoice, v.ManagementChoice} {
-		if c != "agree" && c != "disagree" && c != "abstain" {
-			err = errors.Join(err, fmt.Errorf("%q is not a choice", c))
-		}
+	if v.HouseholdID, err = num(1); err != nil {
+		return nil, err
 	}
-	for k, h := range map[string]string{"replaces": v.Replaces, "signature_sha256": v.SignatureSHA256,
-		"evidence_sha256": v.EvidenceSHA256, "chain_hash": v.ChainHash} {
-		if h != "" && !isSHA256Hex(h) {
-			err = errors.Join(err, fmt.Errorf("%s is not a SHA-256 in lowercase hex", k))
-		}
-	}
-	if v.Channel != "online" && v.Channel != "paper" {
-		err = errors.Join(err, fmt.Errorf("%q is not a channel", v.Channel))
-	}
+	rev, err := num(2)
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.Equal(Encode(v), leaf) {
-		return nil, errors.New("the leaf is not in canonical form")
+	v.Revision = int(rev)
+	if vals[9] != "-" {
+		by, err := num(9)
+		if err != nil {
+			return nil, err
+		}
+		v.RecordedBy = &by
+	}
+	at, err := time.Parse(time.RFC3339Nano, vals[10])
+	if err != nil || at.UTC().Format(time.RFC3339Nano) != vals[10] {
+		return nil, errors.New("recorded_at is not an RFC 3339 time in UTC as the log writes it")
+	}
+	v.RecordedAt = at.UTC()
+	for _, c := range [2]string{v.PlanChoice, v.ManagementChoice} {
+		if c != "agree" && c != "disagree" && c != "abstain" {
+			return nil, fmt.Errorf("%q is not a choice", c)
+		}
+	}
+	if v.Channel != "online" && v.Channel != "paper" {
+		return nil, fmt.Errorf("%q is not a channel", v.Channel)
+	}
+	for _, i := range [4]int{3, 7, 8, 11} {
+		if h := str(i); h != "" && !isSHA256Hex(h) {
+			return nil, fmt.Errorf("%s is not a SHA-256 in lowercase hex", fields[i])
+		}
 	}
 	return v, nil
 }
