@@ -195,6 +195,8 @@ export interface CheckpointView {
   /** The signed note, with its signature lines. */
   note: string
   created_at: string
+  /** Witnesses (street office, district) that cosigned it; their lines are in the note. */
+  witnesses?: string[]
 }
 
 /** GET /me/ballot/proof: the household's current vote as a leaf of the log.

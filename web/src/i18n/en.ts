@@ -215,6 +215,7 @@ const en: MessageSchema = {
     failed: 'Not passed',
     overallPassed: 'Both the plan and the management mode passed',
     record: 'Public record: counted from vote records 1 to {n} ({origin}), root hash',
+    recordShort: 'Counted from public records 1 to {n}, fingerprint',
     overallFailed: 'Not everything passed',
     area: 'Floor area: {part} m² took part, of {total} m²',
     heads: 'Owners: {part} took part, of {total}',

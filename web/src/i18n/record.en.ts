@@ -22,6 +22,7 @@ const recordEn: RecordMessages = {
     root: 'Fingerprint',
     time: 'Signed at',
     signer: 'Signed by',
+    witnesses: 'Cosigned by (witnesses)',
     verified: 'Signature checked on your phone',
     unavailable: 'The public record cannot be reached just now. Please look again later.',
     history: 'History',

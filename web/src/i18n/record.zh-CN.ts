@@ -21,6 +21,7 @@ const recordZh = {
     root: '记录指纹',
     time: '签发时间',
     signer: '签名',
+    witnesses: '见证联署',
     verified: '签名已在您的手机上验证',
     unavailable: '暂时查不到公开记录，请稍后再看。',
     history: '历史记录',

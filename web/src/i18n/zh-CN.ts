@@ -215,6 +215,7 @@ const zhCN = {
     failed: '未通过',
     overallPassed: '方案和物业管理模式都已通过',
     record: '公开记录：按第 1 至 {n} 条投票记录计票（{origin}），根哈希',
+    recordShort: '按公开记录第 1 至 {n} 条计票，记录指纹',
     overallFailed: '未全部通过',
     area: '专有部分面积：参与 {part} ㎡，共 {total} ㎡',
     heads: '业主人数：参与 {part} 人，共 {total} 人',

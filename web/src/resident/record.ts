@@ -38,6 +38,8 @@ export interface VerifiedCheckpoint {
   createdAt: string
   /** The signing key's name and hash, `name+1a2b3c4d`. */
   signer: string
+  /** The witnesses the server lists as cosigners (checked by the witnesses themselves, not here). */
+  witnesses: string[]
 }
 
 export type ProblemKind =
@@ -186,6 +188,7 @@ async function verifyNext(tlog: Tlog, planId: number, view: CheckpointView, vkey
     note: view.note,
     createdAt: view.created_at,
     signer: vkey.split('+').slice(0, 2).join('+'),
+    witnesses: view.witnesses ?? [],
   }
   if (!kept) return { cp, kept }
   const evidence = { kept, seen }
