@@ -593,7 +593,7 @@ describe('the committee console (1280×800) with a resident on a phone (360×740
     const notice = await see(board, 'notice-preliminary', '表决结果初步公示')
     assert.match(notice, /异议期到/)
     // The notice pins the count to the public record: its size and fingerprint.
-    assert.match(await board.getByTestId('notice-record').first().innerText(), /按公开记录第 1 至 2 条计票，记录指纹 [0-9A-F]{4} /)
+    assert.match(await board.getByTestId('notice-record').first().innerText(), /按公开记录第 1 至 2 条计票，记录指纹 [0-9A-F]{4} [0-9A-F]{4}$/)
     assert.match(notice, new RegExp(`2 / ${HOUSEHOLDS.length} 户参与`))
     // Aggregates only: no household is named on the public board.
     const text = await board.locator('body').innerText()
