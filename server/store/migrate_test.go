@@ -2,12 +2,8 @@ package store_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -18,6 +14,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"anju/server/store"
+	"anju/server/store/storetest"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -34,23 +31,8 @@ func openSQLite(t *testing.T) *store.DB {
 
 func openPostgres(t *testing.T) (*store.DB, string) {
 	t.Helper()
-	base := os.Getenv("TEST_DATABASE_URL")
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "m_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE"); _ = admin.Close() })
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := store.Open(u.String(), quiet)
+	dbURL, schema := storetest.Schema(t, os.Getenv("TEST_DATABASE_URL"))
+	db, err := store.Open(dbURL, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -230,36 +230,9 @@ func TestConcurrentAppendsAndSequencersLoseNothing(t *testing.T) {
 	})
 }
 
-// tamper runs SQL with the append-only triggers out of the way, as someone
-// with full access to the database would.
 func tamper(t *testing.T, db *store.DB, stmts ...string) {
 	t.Helper()
-	err := db.Tx(ctx, func(tx *gorm.DB) error {
-		if db.Postgres {
-			if err := tx.Exec("SET LOCAL session_replication_role = replica").Error; err != nil {
-				return err
-			}
-		} else {
-			var names []string
-			if err := tx.Raw("SELECT name FROM sqlite_master WHERE type = 'trigger'").Scan(&names).Error; err != nil {
-				return err
-			}
-			for _, n := range names {
-				if err := tx.Exec("DROP TRIGGER " + n).Error; err != nil {
-					return err
-				}
-			}
-		}
-		for _, s := range stmts {
-			if err := tx.Exec(s).Error; err != nil {
-				return fmt.Errorf("%s: %w", s, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	storetest.Tamper(t, db, stmts...)
 }
 
 func hexOf(b []byte) string {

@@ -7,10 +7,7 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -20,7 +17,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,6 +29,7 @@ import (
 	"anju/server/app"
 	"anju/server/auth"
 	"anju/server/config"
+	"anju/server/store/storetest"
 )
 
 // dialects lists the databases every scenario runs on.
@@ -70,29 +67,7 @@ func freshDatabase(t *testing.T, dialect string) string {
 	if dialect == "sqlite" {
 		return filepath.Join(t.TempDir(), "anju.db")
 	}
-	base := os.Getenv("TEST_DATABASE_URL")
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("open PostgreSQL: %v", err)
-	}
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema (is PostgreSQL at TEST_DATABASE_URL reachable?): %v", err)
-	}
-	t.Cleanup(func() {
-		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		_ = admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("TEST_DATABASE_URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return storetest.PostgresURL(t, os.Getenv("TEST_DATABASE_URL"))
 }
 
 func testConfig(t *testing.T, dbURL string) config.Config {

@@ -19,6 +19,7 @@ import (
 
 	"anju/server/config"
 	"anju/server/recount"
+	"anju/server/store/storetest"
 	"anju/server/votelog"
 	"anju/server/witness"
 )
@@ -177,36 +178,10 @@ func TestEveryVoteIsAProvableLeaf(t *testing.T) {
 	})
 }
 
-// tamper runs SQL behind the server's back, the append-only triggers out of
-// the way, as someone with the database's owner rights would.
+// tamper runs SQL behind the server's back (storetest.Tamper).
 func (e *env) tamper(stmts ...string) {
 	e.t.Helper()
-	err := e.app.DB.Transaction(func(tx *gorm.DB) error {
-		if e.dialect == "postgres" {
-			if err := tx.Exec("SET LOCAL session_replication_role = replica").Error; err != nil {
-				return err
-			}
-		} else {
-			var names []string
-			if err := tx.Raw("SELECT name FROM sqlite_master WHERE type = 'trigger'").Scan(&names).Error; err != nil {
-				return err
-			}
-			for _, n := range names {
-				if err := tx.Exec("DROP TRIGGER " + n).Error; err != nil {
-					return err
-				}
-			}
-		}
-		for _, s := range stmts {
-			if err := tx.Exec(s).Error; err != nil {
-				return fmt.Errorf("%s: %w", s, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	storetest.Tamper(e.t, e.app.DB, stmts...)
 }
 
 // votedPlan is a plan with six votes from six households, all integrated.

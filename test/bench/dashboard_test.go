@@ -9,9 +9,6 @@ package bench_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,7 +17,6 @@ import (
 	mrand "math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -33,6 +29,7 @@ import (
 	"anju/server/app"
 	"anju/server/auth"
 	"anju/server/config"
+	"anju/server/store/storetest"
 	"anju/server/tlog"
 	"anju/server/votelog"
 )
@@ -165,35 +162,8 @@ func login(t *testing.T, base, user string) string {
 }
 
 // freshSchema makes a schema of its own and returns the URL that uses it; it
-// is dropped afterwards unless ANJU_BENCH_KEEP is set.
-func freshSchema(t *testing.T, base string) string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "bench_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if os.Getenv("ANJU_BENCH_KEEP") == "" {
-			_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		} else {
-			t.Logf("kept schema %s", schema)
-		}
-		_ = admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// is dropped afterwards unless ANJU_TEST_KEEP_SCHEMA is set.
+func freshSchema(t *testing.T, base string) string { return storetest.PostgresURL(t, base) }
 
 // city is the generated data, row by row, in COPY order.
 type city struct {

@@ -24,35 +24,26 @@ const LAZY_ONLY = { tlog: /cosignature\/v1/ }
 
 const read = (rel) => readFileSync(join(OUT, rel), 'utf8')
 
-/** Files the page loads before it runs: its scripts and styles and their static imports. */
-function eagerGraph(html) {
+/**
+ * Files a page loads: its scripts and styles, then their JS imports — only the
+ * static ones (what loads before the page runs) with { eager: true }, else
+ * every import, static or dynamic.
+ */
+function pageGraph(html, { eager = false } = {}) {
   const files = new Set()
-  const todo = [...read(html).matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1])
-  while (todo.length) {
-    const f = todo.pop()
-    if (files.has(f)) continue
-    files.add(f)
-    if (!f.endsWith('.js')) continue
-    for (const m of read(f).matchAll(/(?:\bfrom\s*|\bimport\s*)["']\.\/([^"']+\.js)["']/g)) todo.push(`assets/${m[1]}`)
-  }
-  return files
-}
-
-/** Files a page loads: its scripts and styles, then every JS import, static or dynamic. */
-function pageGraph(html) {
-  const text = read(html)
-  const files = new Set()
-  const todo = []
-  for (const m of text.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)) todo.push(m[1])
-  while (todo.length) {
-    const f = todo.pop()
+  const queue = [...read(html).matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1])
+  const imports = eager
+    ? /(?:\bfrom\s*|\bimport\s*)["']\.\/([^"']+\.js)["']/g
+    : /(?:\bfrom\s*|\bimport\s*\(?\s*)["']\.\/([^"']+\.(?:js|css))["']/g
+  while (queue.length) {
+    const f = queue.pop()
     if (files.has(f)) continue
     files.add(f)
     if (!f.endsWith('.js')) continue
     const src = read(f)
-    for (const m of src.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']\.\/([^"']+\.(?:js|css))["']/g)) todo.push(`assets/${m[1]}`)
+    for (const m of src.matchAll(imports)) queue.push(`assets/${m[1]}`)
     // Vite's preload helper lists dynamic chunks and their CSS as "assets/…".
-    for (const m of src.matchAll(/["'](assets\/[^"']+\.(?:js|css))["']/g)) todo.push(m[1])
+    if (!eager) for (const m of src.matchAll(/["'](assets\/[^"']+\.(?:js|css))["']/g)) queue.push(m[1])
   }
   return files
 }
@@ -85,7 +76,7 @@ export function check() {
   const problems = []
   const resident = new Set([...pageGraph('index.html'), ...precached()])
   const staff = pageGraph('staff.html')
-  const eager = eagerGraph('index.html')
+  const eager = pageGraph('index.html', { eager: true })
   for (const f of eager) {
     if (!f.endsWith('.js')) continue
     for (const [name, marker] of Object.entries(LAZY_ONLY)) if (marker.test(read(f))) problems.push(`the resident page loads ${name} with its first screen (${f})`)
