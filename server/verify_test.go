@@ -81,3 +81,17 @@ func TestVerifyRecountsABundleOffline(t *testing.T) {
 		t.Fatalf("no bundle: %v", err)
 	}
 }
+
+func TestVerifyRefusesAFileThatIsNoNotice(t *testing.T) {
+	bundle := bundleFile(t, nil)
+	for name, content := range map[string]string{"no notice yet": `{"items":[]}`, "not a notice": `{"eligible":3}`, "not JSON": `<html>`} {
+		path := filepath.Join(t.TempDir(), "notice.json")
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var out, errOut bytes.Buffer
+		if err := run([]string{"verify", "--bundle", bundle, "--notice", path}, &out, &errOut); err == nil || strings.Contains(out.String(), "OK") {
+			t.Errorf("%s: %v\n%s", name, err, out.String())
+		}
+	}
+}

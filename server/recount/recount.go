@@ -261,14 +261,20 @@ func Read(data []byte) (*Bundle, error) {
 // (one item), or a single notice object.
 func ReadNotice(data []byte) (*Notice, error) {
 	var list struct {
-		Items []Notice `json:"items"`
+		Items *[]Notice `json:"items"`
 	}
-	if err := json.Unmarshal(data, &list); err == nil && len(list.Items) > 0 {
-		return &list.Items[len(list.Items)-1], nil
+	if err := json.Unmarshal(data, &list); err != nil {
+		return nil, fmt.Errorf("the notice is not JSON: %w", err)
+	}
+	if list.Items != nil {
+		if len(*list.Items) == 0 {
+			return nil, errors.New("the file lists no notice: none has been published for this vote yet")
+		}
+		return &(*list.Items)[len(*list.Items)-1], nil
 	}
 	var n Notice
-	if err := json.Unmarshal(data, &n); err != nil {
-		return nil, fmt.Errorf("the notice is not JSON: %w", err)
+	if err := json.Unmarshal(data, &n); err != nil || n.Kind == "" {
+		return nil, errors.New("the file is not a result notice (no kind): give the JSON of GET /api/v1/projects/{id}/consent/notices")
 	}
 	return &n, nil
 }
