@@ -5,10 +5,10 @@ package storetest
 
 import (
 	"context"
-	"fmt"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
