@@ -132,6 +132,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	}
 	reg.WatchVoting(pl.VotingOpenIn)
 	events := consent.NewEvents(db, log)
+	logs.OnIntegrated(events.Integrated)
 	ballots := consent.NewBallotLog(db, logs, cfg.PublicHost(), wakeSequencer)
 	if err := ballots.SetWitnesses(cfg.Witnesses); err != nil {
 		return nil, err
@@ -206,7 +207,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	go fb.RunSweeper(background, time.Minute, func(err error) { log.Error("complaint sweep", "err", err) })
 	go stages.RunStarter(background, time.Minute, func(err error) { log.Error("start criteria sweep", "err", err) })
 	go reg.RunSweeper(background, 10*time.Minute, func(err error) { log.Error("sign-in counter sweep", "err", err) })
-	go logs.Run(background, sequencerEvery, wake, func(err error) { log.Error("log sequencer", "err", err) })
+	go logs.Run(background, sequencerEvery, sequencerGap, wake, func(err error) { log.Error("log sequencer", "err", err) })
 	return &App{Config: cfg, Log: log, DB: db, Echo: e, Staffs: staffs, Hasher: hasher, Registry: reg, Projects: prj,
 		Plans: pl, Consent: cons, Feedback: fb, Pipeline: stages, Files: fileSvc, Logs: logs, Routes: routes, openAPI: doc, stop: stop}, nil
 }
@@ -277,6 +278,11 @@ func ipExtractor(proxies []string) (echo.IPExtractor, error) {
 // logs when it appended none itself: a vote is in a signed checkpoint within
 // about this long.
 const sequencerEvery = 500 * time.Millisecond
+
+// sequencerGap is the shortest time between two rounds of the sequencer
+// when votes wake it: a receipt's proof is ready within about this long
+// after the vote, and a busy vote is integrated in batches of this much.
+const sequencerGap = 200 * time.Millisecond
 
 // hashWait is how long a sign-in waits for its share of the hashing memory
 // before it is refused with 503 server_busy.

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 
 	fnote "github.com/transparency-dev/formats/note"
@@ -60,6 +61,16 @@ func NewBallotLog(db *store.DB, logs *tlog.Logs, host string, wake func()) *Ball
 func (b *BallotLog) Logs() *tlog.Logs { return b.logs }
 
 func planSubject(planID int64) string { return "plan/" + strconv.FormatInt(planID, 10) }
+
+// planOfSubject is the plan whose log has this subject.
+func planOfSubject(subject string) (int64, bool) {
+	raw, ok := strings.CutPrefix(subject, "plan/")
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	return id, err == nil && id > 0
+}
 
 // LogOf returns the id of a plan's log, creating it in a transaction of its
 // own, so that a vote that fails never leaves a log id behind in the cache.

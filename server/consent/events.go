@@ -74,19 +74,26 @@ func (e *Events) Changed(ctx context.Context, projectID int64) {
 	e.fanOut(projectID)
 }
 
-// Notify announces, inside the transaction that changes a project's votes,
-// that they changed: on PostgreSQL the NOTIFY reaches every instance when the
-// transaction commits (and never if it rolls back), at the cost of one
-// statement rather than a transaction of its own. Committed does the rest.
-func (e *Events) Notify(tx *gorm.DB, projectID int64) error {
-	if !e.db.Postgres {
+// Integrated runs in the log sequencer's transaction after it integrated a
+// batch of leaves of the log with this subject: for a plan's log, on
+// PostgreSQL, it NOTIFYs the plan's project once for the whole batch, and the
+// notification reaches every instance when the batch commits. A vote does
+// not NOTIFY in its own transaction: PostgreSQL holds one lock on its
+// notification queue from a notifying transaction's commit until the commit
+// is on disk, so notifying votes would reach the disk one at a time instead
+// of together. The sequencer runs within a second of a vote (at once on the
+// instance that took it), and what it tells is in the tree by then.
+func (e *Events) Integrated(tx *gorm.DB, subject string) error {
+	planID, ok := planOfSubject(subject)
+	if !ok || !e.db.Postgres {
 		return nil
 	}
-	return tx.Exec("SELECT pg_notify(?, ?)", channel, strconv.FormatInt(projectID, 10)).Error
+	return tx.Exec("SELECT pg_notify(?, project_id::text) FROM plans WHERE id = ?", channel, planID).Error
 }
 
-// Committed follows a transaction that called Notify: on SQLite (one
-// instance) it tells this instance's streams itself.
+// Committed follows a transaction that changed a project's votes: on SQLite
+// (one instance) it tells this instance's streams at once; on PostgreSQL the
+// sequencer's NOTIFY does (Integrated).
 func (e *Events) Committed(projectID int64) {
 	if !e.db.Postgres {
 		e.fanOut(projectID)

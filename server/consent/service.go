@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -108,6 +109,25 @@ func (s *Service) Cast(ctx context.Context, hh *auth.Household, in BallotInput, 
 	if err != nil {
 		return nil, err
 	}
+	newRevision := func() *Revision {
+		rev := &Revision{PlanID: in.PlanID, HouseholdID: hh.ID, PlanChoice: in.PlanChoice, ManagementChoice: in.ManagementChoice,
+			Channel: ChannelOnline, SignaturePNG: sig.PNG, SignatureSHA256: sig.SHA256, RequestHash: reqHash, ClientIP: clientIP}
+		if idemKey != "" {
+			rev.IdempotencyKey = &idemKey
+		}
+		return rev
+	}
+	if s.db.Postgres {
+		receipt, projectID, err := s.castPipelined(ctx, hh, logID, newRevision(), in, idemKey)
+		if err == nil {
+			s.ballots.wake()
+			s.events.Committed(projectID)
+			return receipt, nil
+		}
+		if !errors.Is(err, errGeneral) {
+			return nil, s.castFailed(err)
+		}
+	}
 	var receipt *Receipt
 	var projectID int64
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -132,23 +152,23 @@ func (s *Service) Cast(ctx context.Context, hh *auth.Household, in BallotInput, 
 				return nil
 			}
 		}
-		rev := &Revision{PlanID: t.ID, HouseholdID: hh.ID, PlanChoice: in.PlanChoice, ManagementChoice: in.ManagementChoice,
-			Channel: ChannelOnline, SignaturePNG: sig.PNG, SignatureSHA256: sig.SHA256, RequestHash: reqHash, ClientIP: clientIP}
-		if idemKey != "" {
-			rev.IdempotencyKey = &idemKey
-		}
-		receipt, err = s.recordVote(tx, t, logID, rev, in.Replaces, "household:"+strconv.FormatInt(hh.ID, 10))
+		receipt, err = s.recordVote(tx, t, logID, newRevision(), in.Replaces, householdActor(hh.ID))
 		return err
 	})
 	if err != nil {
-		if store.IsUniqueViolation(err) {
-			return nil, problem.Unprocessable("idempotency_key_reused", "This Idempotency-Key was already used for another vote; use a new key for a new vote.")
-		}
-		return nil, err
+		return nil, s.castFailed(err)
 	}
 	s.ballots.wake()
 	s.events.Committed(projectID)
 	return receipt, nil
+}
+
+// castFailed is what a vote that failed to commit answers.
+func (s *Service) castFailed(err error) error {
+	if store.IsUniqueViolation(err) {
+		return problem.Unprocessable("idempotency_key_reused", "This Idempotency-Key was already used for another vote; use a new key for a new vote.")
+	}
+	return err
 }
 
 // logFor returns the log of a plan the household may vote on. The plan is
@@ -190,9 +210,6 @@ func (s *Service) recordVote(tx *gorm.DB, t *target, logID int64, rev *Revision,
 		rev.ReplacesID = current.CurrentRevisionID
 	}
 	if err := s.write(tx, logID, current, replacedLeaf, rev); err != nil {
-		return nil, err
-	}
-	if err := s.events.Notify(tx, t.ProjectID); err != nil {
 		return nil, err
 	}
 	if current != nil && current.Channel != rev.Channel {

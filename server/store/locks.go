@@ -1,6 +1,9 @@
 package store
 
-import "gorm.io/gorm"
+import (
+	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
+)
 
 // Lock is a namespace of PostgreSQL advisory locks: one per kind of record,
 // all kept here so that no two kinds ever share one. The key (a record id)
@@ -55,7 +58,19 @@ func (d *DB) LockSharedThen(tx *gorm.DB, shared Lock, sharedKey int64, ns Lock, 
 	if !d.Postgres {
 		return nil
 	}
-	return tx.Exec("SELECT pg_advisory_xact_lock_shared(?), pg_advisory_xact_lock(?)", shared.key(sharedKey), ns.key(key)).Error
+	return tx.Exec(lockSharedThen("?", "?"), shared.key(sharedKey), ns.key(key)).Error
+}
+
+func lockSharedThen(shared, key string) string {
+	return "SELECT pg_advisory_xact_lock_shared(" + shared + "), pg_advisory_xact_lock(" + key + ")"
+}
+
+var lockSharedThenBatch = lockSharedThen("$1", "$2")
+
+// QueueLockSharedThen queues in a pipelined transaction's batch what
+// LockSharedThen does.
+func QueueLockSharedThen(b *pgx.Batch, shared Lock, sharedKey int64, ns Lock, key int64) {
+	b.Queue(lockSharedThenBatch, shared.key(sharedKey), ns.key(key))
 }
 
 // TryLock takes ns/key if nobody holds it, and tells whether it did. On

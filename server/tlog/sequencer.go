@@ -69,18 +69,30 @@ func (l *Logs) Flush(ctx context.Context, logID int64) error {
 	}
 }
 
-// Run integrates until ctx ends: every interval, and at once when wake
-// receives (this instance appended a leaf).
-func (l *Logs) Run(ctx context.Context, every time.Duration, wake <-chan struct{}, report func(error)) {
+// Run integrates until ctx ends: every interval, and when wake receives
+// (this instance appended a leaf) — at once if the last round is at least
+// gap ago, else when it is. Under a stream of votes the rounds are then gap
+// apart and each integrates and signs a batch, instead of one round (a
+// transaction and a checkpoint per log) for every few votes.
+func (l *Logs) Run(ctx context.Context, every, gap time.Duration, wake <-chan struct{}, report func(error)) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	var last time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		case <-wake:
+			if wait := gap - time.Since(last); wait > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+			}
 		}
+		last = time.Now()
 		if _, err := l.Integrate(ctx); err != nil && ctx.Err() == nil {
 			report(err)
 		}
@@ -104,10 +116,11 @@ func (l *Logs) integrateLog(ctx context.Context, logID int64, wait bool) (int, e
 		} else if got, err := l.db.TryLock(tx, store.LockSequencer, logID); err != nil || !got {
 			return err // nil when another instance is integrating this log
 		}
-		var origin string
-		if err := tx.Raw("SELECT origin FROM tlog_logs WHERE id = ?", logID).Scan(&origin).Error; err != nil {
+		var lg struct{ Origin, Subject string }
+		if err := tx.Raw("SELECT origin, subject FROM tlog_logs WHERE id = ?", logID).Scan(&lg).Error; err != nil {
 			return err
 		}
+		origin := lg.Origin
 		var batch []queued
 		if err := tx.Raw(`SELECT p.leaf_id, l.leaf_hash FROM tlog_pending p JOIN tlog_leaves l ON l.id = p.leaf_id
 			WHERE p.log_id = ? ORDER BY p.leaf_id LIMIT ?`, logID, batchMax).Scan(&batch).Error; err != nil {
@@ -155,6 +168,11 @@ func (l *Logs) integrateLog(ctx context.Context, logID int64, wait bool) (int, e
 		}
 		if _, err := l.sign(tx, logID, origin, rng.End(), root); err != nil {
 			return err
+		}
+		if l.integrated != nil {
+			if err := l.integrated(tx, lg.Subject); err != nil {
+				return err
+			}
 		}
 		n = len(batch)
 		return nil

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"golang.org/x/mod/sumdb/note"
 	"gorm.io/gorm"
@@ -47,7 +48,15 @@ type Logs struct {
 	signer note.Signer
 	vkey   string
 	now    func() time.Time
+	// integrated, when set, runs in the sequencer's transaction after each
+	// batch of a log's leaves is integrated and signed.
+	integrated func(tx *gorm.DB, subject string) error
 }
+
+// OnIntegrated sets what runs in the sequencer's transaction after a batch
+// of leaves of the log with this subject is integrated and signed (it tells
+// live views, once, for the whole batch). Set it before Run.
+func (l *Logs) OnIntegrated(fn func(tx *gorm.DB, subject string) error) { l.integrated = fn }
 
 // New returns the logs of db, signing checkpoints with the key.
 func New(db *store.DB, key *Key) *Logs {
@@ -137,8 +146,7 @@ func (l *Logs) Append(tx *gorm.DB, logID, ref int64, leaf []byte) ([]byte, error
 	hash := LeafHash(leaf)
 	if l.db.Postgres {
 		// One round trip: the leaf and its place in the queue.
-		if err := tx.Exec(`WITH l AS (INSERT INTO tlog_leaves (log_id, ref, leaf, leaf_hash, appended_at) VALUES (?, ?, ?, ?, ?) RETURNING id)
-			INSERT INTO tlog_pending (leaf_id, log_id) SELECT id, ? FROM l`, logID, ref, leaf, hash, l.now(), logID).Error; err != nil {
+		if err := tx.Exec(appendSQL("?", "?", "?", "?", "?"), logID, ref, leaf, hash, l.now()).Error; err != nil {
 			return nil, fmt.Errorf("append a leaf: %w", err)
 		}
 		return hash, nil
@@ -151,6 +159,25 @@ func (l *Logs) Append(tx *gorm.DB, logID, ref int64, leaf []byte) ([]byte, error
 		return nil, fmt.Errorf("queue a leaf: %w", err)
 	}
 	return hash, nil
+}
+
+// appendSQL is the PostgreSQL statement that appends a leaf and queues it,
+// its parameters (log id, ref, leaf, leaf hash, time) written as the driver
+// wants them.
+func appendSQL(logID, ref, leaf, hash, at string) string {
+	return `WITH l AS (INSERT INTO tlog_leaves (log_id, ref, leaf, leaf_hash, appended_at) VALUES (` +
+		logID + `, ` + ref + `, ` + leaf + `, ` + hash + `, ` + at + `) RETURNING id, log_id)
+		INSERT INTO tlog_pending (leaf_id, log_id) SELECT id, log_id FROM l`
+}
+
+var appendBatchSQL = appendSQL("$1", "$2", "$3", "$4", "$5")
+
+// QueueAppend queues in b (a pipelined transaction's batch, PostgreSQL) what
+// Append does, and returns the leaf hash.
+func (l *Logs) QueueAppend(b *pgx.Batch, logID, ref int64, leaf []byte) []byte {
+	hash := LeafHash(leaf)
+	b.Queue(appendBatchSQL, logID, ref, leaf, hash, l.now())
+	return hash
 }
 
 // LeafByRef returns the leaf standing for record ref in the log, with its

@@ -9,8 +9,10 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -52,10 +54,14 @@ type outcome struct {
 	voted     map[int64]bool // households that got at least one 200
 	// measured counts the 200s that completed inside the measured window,
 	// whose latencies give p50 and p99.
-	measured   int
-	window     time.Duration
-	p50, p99   time.Duration
-	firstFails []string
+	measured int
+	window   time.Duration
+	// cpu is the processor time spent while the run lasted, per request
+	// sent: by this process (driver and both servers) and by the rest of the
+	// machine (PostgreSQL, mostly).
+	cpuSelf, cpuRest time.Duration
+	p50, p99         time.Duration
+	firstFails       []string
 }
 
 func (o *outcome) perSecond() float64 { return float64(o.measured) / o.window.Seconds() }
@@ -78,6 +84,7 @@ func drive(name, base string, voters []voter, warm, measure time.Duration) *outc
 		fails         []string
 	}
 	tallies := make([]tally, len(voters))
+	self0, all0 := cpuTimes()
 	begin := time.Now()
 	from, until := begin.Add(warm), begin.Add(warm+measure)
 	var wg sync.WaitGroup
@@ -110,6 +117,7 @@ func drive(name, base string, voters []voter, warm, measure time.Duration) *outc
 		}()
 	}
 	wg.Wait()
+	self1, all1 := cpuTimes()
 
 	o := &outcome{name: name, window: measure, okByPlan: map[int64]int{}, badByPlan: map[int64]int{}, voted: map[int64]bool{}}
 	var lat []time.Duration
@@ -125,6 +133,10 @@ func drive(name, base string, voters []voter, warm, measure time.Duration) *outc
 		if len(o.firstFails) < 5 {
 			o.firstFails = append(o.firstFails, tl.fails...)
 		}
+	}
+	if o.sent > 0 {
+		o.cpuSelf = (self1 - self0) / time.Duration(o.sent)
+		o.cpuRest = (all1 - all0 - (self1 - self0)) / time.Duration(o.sent)
 	}
 	o.measured = len(lat)
 	o.p50, o.p99 = percentile(lat, 0.50), percentile(lat, 0.99)
@@ -175,9 +187,10 @@ const (
 // printTable prints the runs in pairs, bare then Anju, with Anju's ratio and
 // the goals beside it. It prints; it does not judge a noisy machine.
 func printTable(pairs [][2]*outcome, goals []float64) {
-	fmt.Printf("\n%-28s %9s %10s %10s %8s\n", "", "votes/s", "p50", "p99", "non-200")
+	fmt.Printf("\n%-28s %9s %10s %10s %8s %15s\n", "", "votes/s", "p50", "p99", "non-200", "cpu/vote go+pg")
 	row := func(o *outcome) string {
-		return fmt.Sprintf("%-28s %9s %10s %10s %8d", o.name, thousands(o.perSecond()), ms(o.p50), ms(o.p99), o.failed())
+		return fmt.Sprintf("%-28s %9s %10s %10s %8d %7s+%-7s", o.name, thousands(o.perSecond()), ms(o.p50), ms(o.p99), o.failed(),
+			us(o.cpuSelf), us(o.cpuRest))
 	}
 	for i, p := range pairs {
 		bare, anju := p[0], p[1]
@@ -194,6 +207,38 @@ func verdict(met bool) string {
 		return "PASS"
 	}
 	return "MISS"
+}
+
+func us(d time.Duration) string { return fmt.Sprintf("%dµs", d.Microseconds()) }
+
+// cpuTimes is the processor time used so far by this process and by the
+// whole machine, read from /proc (zero where there is none).
+func cpuTimes() (self, all time.Duration) {
+	const tick = 10 * time.Millisecond // USER_HZ is 100 on Linux
+	if raw, err := os.ReadFile("/proc/self/stat"); err == nil {
+		// Fields after the command's closing parenthesis; utime and stime
+		// are the 14th and 15th of the whole line.
+		if i := bytes.LastIndexByte(raw, ')'); i > 0 {
+			f := strings.Fields(string(raw[i+1:]))
+			if len(f) > 13 {
+				u, _ := strconv.ParseInt(f[11], 10, 64)
+				s, _ := strconv.ParseInt(f[12], 10, 64)
+				self = time.Duration(u+s) * tick
+			}
+		}
+	}
+	if raw, err := os.ReadFile("/proc/stat"); err == nil {
+		line, _, _ := strings.Cut(string(raw), "\n")
+		f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal
+		for i, v := range f {
+			if i == 0 || i == 4 || i == 5 || i > 8 {
+				continue
+			}
+			n, _ := strconv.ParseInt(v, 10, 64)
+			all += time.Duration(n) * tick
+		}
+	}
+	return self, all
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
