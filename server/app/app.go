@@ -175,6 +175,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 		httpx.City:      guard.Staff(auth.RoleCity),
 		httpx.Manager:   guard.Staff(auth.RoleCity, auth.RoleDistrict),
 		httpx.Household: guard.Household(),
+		// The vote reads the household with its first statement.
+		httpx.HouseholdClaim: guard.HouseholdClaim(),
 	})
 	limiter := loginLimiter(cfg.LoginRatePerMinute)
 	auth.NewHandlers(staffs, tokens, limiter).Routes(router)

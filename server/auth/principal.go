@@ -77,6 +77,7 @@ const (
 	staffKey     = "anju.staff"
 	recheckKey   = "anju.staff.recheck"
 	householdKey = "anju.household"
+	claimKey     = "anju.household.claim"
 )
 
 func bearer(c echo.Context) (string, error) {
@@ -169,34 +170,100 @@ func StaffStill(c echo.Context) (*Staff, error) {
 func (g *Guard) Household() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			raw, err := bearer(c)
+			cl, err := g.claim(c)
 			if err != nil {
 				return err
 			}
-			sub, err := g.tokens.parse(raw, audienceHousehold)
-			if err != nil {
-				if _, serr := g.tokens.parse(raw, audienceStaff); serr == nil {
-					return problem.Forbidden("This is a staff sign-in; these pages are for one household, signed in with its code.")
-				}
-				return errExpired
-			}
-			h, err := g.households(c.Request().Context(), sub.id)
-			if errors.Is(err, store.ErrNotFound) {
-				return errExpired
-			}
-			if err != nil {
+			if _, err := cl.Verify(c.Request().Context()); err != nil {
 				return err
-			}
-			if h.CodeVersion != sub.codeVersion {
-				return problem.Unauthorized("session_expired", "A new household code has been issued; sign in again with the code from the new slip.")
-			}
-			c.Set(householdKey, &h)
-			if g.tokens.renewable(sub.issuedAt) {
-				g.renew(c, h)
 			}
 			return next(c)
 		}
 	}
+}
+
+// HouseholdClaim lets through a valid household token (signature, audience,
+// expiry) without reading the household: the handler reads it in its own
+// first statement and calls Confirm, or calls Verify, before it does
+// anything for the household. It is for the vote, whose first round trip
+// to the database then also checks who votes.
+func (g *Guard) HouseholdClaim() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			cl, err := g.claim(c)
+			if err != nil {
+				return err
+			}
+			c.Set(claimKey, cl)
+			return next(c)
+		}
+	}
+}
+
+// Claim is a household token that the guard found valid, before the
+// household it names is read: until Verify or Confirm, nobody is signed in.
+type Claim struct {
+	// ID and CodeVersion are what the token says.
+	ID          int64
+	CodeVersion int
+	g           *Guard
+	c           echo.Context
+	issuedAt    time.Time
+}
+
+func (g *Guard) claim(c echo.Context) (*Claim, error) {
+	raw, err := bearer(c)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := g.tokens.parse(raw, audienceHousehold)
+	if err != nil {
+		if _, serr := g.tokens.parse(raw, audienceStaff); serr == nil {
+			return nil, problem.Forbidden("This is a staff sign-in; these pages are for one household, signed in with its code.")
+		}
+		return nil, errExpired
+	}
+	return &Claim{ID: sub.id, CodeVersion: sub.codeVersion, g: g, c: c, issuedAt: sub.issuedAt}, nil
+}
+
+var errNewCode = problem.Unauthorized("session_expired", "A new household code has been issued; sign in again with the code from the new slip.")
+
+// Verify reads the household the token names and signs it in, or fails as
+// the guard does (session_expired for a household gone or given a new code).
+func (cl *Claim) Verify(ctx context.Context) (*Household, error) {
+	h, err := cl.g.households(ctx, cl.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errExpired
+	}
+	if err != nil {
+		return nil, err
+	}
+	return cl.Confirm(h)
+}
+
+// Confirm signs in h, the household as the handler read it: it must be the
+// one the token names, with the token's code version.
+func (cl *Claim) Confirm(h Household) (*Household, error) {
+	if h.ID != cl.ID {
+		return nil, errExpired
+	}
+	if h.CodeVersion != cl.CodeVersion {
+		return nil, errNewCode
+	}
+	cl.c.Set(householdKey, &h)
+	if cl.g.tokens.renewable(cl.issuedAt) {
+		cl.g.renew(cl.c, h)
+	}
+	return &h, nil
+}
+
+// ClaimFrom returns the claim the HouseholdClaim guard let through.
+func ClaimFrom(c echo.Context) (*Claim, error) {
+	cl, ok := c.Get(claimKey).(*Claim)
+	if !ok || cl == nil {
+		return nil, problem.Unauthorized("sign_in_required", "Sign in with your room and household code first.")
+	}
+	return cl, nil
 }
 
 // renew answers with a fresh token for a household that signed in more than

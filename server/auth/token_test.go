@@ -80,3 +80,88 @@ func TestAHouseholdInUseIsGivenAFreshToken(t *testing.T) {
 		t.Fatalf("the fresh token is not the same household's: %+v %v", sub, err)
 	}
 }
+
+// TestAClaimSignsInNobodyUntilConfirmed: the vote's guard checks the token
+// only; the household is signed in once the handler confirms it as read from
+// the database (or reads it with Verify), with the guard's own refusals, and
+// a confirmed household in use gets a fresh token as with Household.
+func TestAClaimSignsInNobodyUntilConfirmed(t *testing.T) {
+	now := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	tokens := NewTokens([]byte(strings.Repeat("k", 32)), time.Hour, 30*24*time.Hour)
+	tokens.now = func() time.Time { return now }
+	tok, err := tokens.IssueHousehold(9, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookups := 0
+	inDB := Household{ID: 9, BuildingID: 2, CommunityID: 1, DistrictID: 1, CodeVersion: 3}
+	guard := NewGuard(tokens, nil, func(context.Context, int64) (Household, error) { lookups++; return inDB, nil })
+	run := func(token string, handler func(c echo.Context, cl *Claim) error) (*httptest.ResponseRecorder, error) {
+		e := echo.New()
+		req := httptest.NewRequest(http.MethodPut, "/api/v1/me/ballot", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		err := guard.HouseholdClaim()(func(c echo.Context) error {
+			if _, err := HouseholdFrom(c); err == nil {
+				t.Fatal("the claim guard signed a household in before it was confirmed")
+			}
+			cl, err := ClaimFrom(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cl.ID != 9 || cl.CodeVersion != 3 {
+				t.Fatalf("claim %+v", cl)
+			}
+			return handler(c, cl)
+		})(e.NewContext(req, rec))
+		return rec, err
+	}
+	wantExpired := func(what string, err error) {
+		t.Helper()
+		if err == nil || !strings.Contains(err.Error(), "session_expired") {
+			t.Fatalf("%s: got %v, want session_expired", what, err)
+		}
+	}
+
+	// A bad token never reaches the handler.
+	if _, err := run("nonsense", func(echo.Context, *Claim) error { t.Fatal("reached"); return nil }); err == nil {
+		t.Fatal("a bad token was let through")
+	}
+	// The database says the household has a new code, or is another one.
+	_, err = run(tok.Token, func(_ echo.Context, cl *Claim) error {
+		_, err := cl.Confirm(Household{ID: 9, CodeVersion: 4})
+		return err
+	})
+	wantExpired("a new code", err)
+	_, err = run(tok.Token, func(_ echo.Context, cl *Claim) error {
+		_, err := cl.Confirm(Household{ID: 10, CodeVersion: 3})
+		return err
+	})
+	wantExpired("another household", err)
+	if lookups != 0 {
+		t.Fatalf("the claim guard read the household %d times", lookups)
+	}
+
+	// Confirmed: signed in, and renewed when the token is old.
+	now = now.Add(29 * 24 * time.Hour)
+	rec, err := run(tok.Token, func(c echo.Context, cl *Claim) error {
+		if _, err := cl.Confirm(inDB); err != nil {
+			return err
+		}
+		if h, err := HouseholdFrom(c); err != nil || *h != inDB {
+			t.Fatalf("signed in %+v (%v), want %+v", h, err, inDB)
+		}
+		return nil
+	})
+	if err != nil || rec.Header().Get(HeaderRenewedToken) == "" {
+		t.Fatalf("confirmed claim: %v, renewed token %q", err, rec.Header().Get(HeaderRenewedToken))
+	}
+
+	// Verify reads the household as the guard does.
+	inDB.CodeVersion = 5
+	_, err = run(tok.Token, func(_ echo.Context, cl *Claim) error { _, err := cl.Verify(context.Background()); return err })
+	wantExpired("Verify after a new code", err)
+	if lookups != 1 {
+		t.Fatalf("Verify read the household %d times, want 1", lookups)
+	}
+}

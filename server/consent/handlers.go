@@ -23,7 +23,7 @@ func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 // Routes registers the consent routes.
 func (h *Handlers) Routes(r *httpx.Router) {
 	r.Add(
-		httpx.Route{Method: http.MethodPut, Path: "/me/ballot", Access: httpx.Household, Tag: "resident",
+		httpx.Route{Method: http.MethodPut, Path: "/me/ballot", Access: httpx.HouseholdClaim, Tag: "resident",
 			Summary: "Cast or change the household's vote on the plan and the management mode, with a signature. " +
 				"Send an Idempotency-Key header to make retries safe, and replaces (the last receipt id seen) so a late vote never overwrites a newer one.",
 			Request: BallotInput{}, Response: Receipt{}, Handler: h.cast},
@@ -74,7 +74,7 @@ func (h *Handlers) Routes(r *httpx.Router) {
 }
 
 func (h *Handlers) cast(c echo.Context) error {
-	hh, err := auth.HouseholdFrom(c)
+	cl, err := auth.ClaimFrom(c)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (h *Handlers) cast(c echo.Context) error {
 	if err := httpx.Bind(c, &req); err != nil {
 		return err
 	}
-	rec, err := h.svc.Cast(c.Request().Context(), hh, req, c.Request().Header.Get("Idempotency-Key"), c.RealIP())
+	rec, err := h.svc.CastClaimed(c.Request().Context(), cl, req, c.Request().Header.Get("Idempotency-Key"), c.RealIP())
 	if err != nil {
 		return err
 	}

@@ -17,8 +17,9 @@ import (
 )
 
 // The online vote on PostgreSQL, in two round trips (issue 10): the first
-// takes the vote locks and reads everything the vote depends on, with the
-// ids of the rows it will write; the second writes the revision, its leaf,
+// takes the vote locks and reads everything the vote depends on — the
+// household the token claims included, so sign-in costs no round trip of its
+// own — with the ids of the rows it will write; the second writes the revision, its leaf,
 // and the current ballot, and commits (live tallies hear of it from the
 // sequencer: Events.Integrated). It handles the
 // common vote only: a first vote, or an online vote replacing an online one,
@@ -32,11 +33,15 @@ import (
 // and reserves the ids of the revision (and, for a first vote, the ballot).
 const voteStateSQL = `SELECT p.status, p.voting_opens_at, p.voting_closes_at, p.closed_at, p.project_id,
 	pr.community_id, pr.scope_building_id,
+	h.code_version, h.building_id, hb.community_id, hc.district_id,
 	b.id, b.revision, b.current_revision_id, b.channel, l.leaf_hash,
 	EXISTS (SELECT 1 FROM ballot_revisions r WHERE r.household_id = $2 AND r.idempotency_key = $4),
 	nextval(pg_get_serial_sequence('ballot_revisions', 'id')),
 	CASE WHEN b.id IS NULL THEN nextval(pg_get_serial_sequence('ballots', 'id')) ELSE 0 END
 FROM plans p JOIN projects pr ON pr.id = p.project_id
+LEFT JOIN households h ON h.id = $2
+LEFT JOIN buildings hb ON hb.id = h.building_id
+LEFT JOIN communities hc ON hc.id = hb.community_id
 LEFT JOIN ballots b ON b.plan_id = p.id AND b.household_id = $2
 LEFT JOIN tlog_leaves l ON l.log_id = $3 AND l.ref = b.current_revision_id
 WHERE p.id = $1`
@@ -55,12 +60,14 @@ const updateBallotSQL = `UPDATE ballots SET revision = $2, plan_choice = $3, man
 // voteState is what the first round trip read.
 type voteState struct {
 	target
-	ballotID, revision  *int64
-	currentRevisionID   *int64
-	channel             *string
-	leafHash            []byte
-	replayed            bool
-	newRevID, newBallot int64
+	// the household as the database has it (nil when it is gone)
+	codeVersion, buildingID, communityID, districtID *int64
+	ballotID, revision                               *int64
+	currentRevisionID                                *int64
+	channel                                          *string
+	leafHash                                         []byte
+	replayed                                         bool
+	newRevID, newBallot                              int64
 }
 
 // errGeneral sends a vote to the general path.
@@ -68,7 +75,7 @@ var errGeneral = errors.New("consent: not the common vote")
 
 // castPipelined records rev, an online vote, in two round trips. It returns
 // errGeneral, having written nothing, for any vote that is not the common one.
-func (s *Service) castPipelined(ctx context.Context, hh *auth.Household, logID int64, rev *Revision, in BallotInput,
+func (s *Service) castPipelined(ctx context.Context, v voter, logID int64, rev *Revision, in BallotInput,
 	idemKey string) (*Receipt, int64, error) {
 	var receipt *Receipt
 	var projectID int64
@@ -79,11 +86,11 @@ func (s *Service) castPipelined(ctx context.Context, hh *auth.Household, logID i
 			key = &idemKey
 		}
 		b := &pgx.Batch{}
-		store.QueueLockSharedThen(b, store.LockPlanVote, in.PlanID, store.LockHouseholdVote, hh.ID)
-		b.Queue(voteStateSQL, in.PlanID, hh.ID, logID, key).QueryRow(func(row pgx.Row) error {
+		store.QueueLockSharedThen(b, store.LockPlanVote, in.PlanID, store.LockHouseholdVote, v.id)
+		b.Queue(voteStateSQL, in.PlanID, v.id, logID, key).QueryRow(func(row pgx.Row) error {
 			t := &st.target
 			return row.Scan(&t.Status, &t.VotingOpensAt, &t.VotingClosesAt, &t.ClosedAt, &t.ProjectID,
-				&t.CommunityID, &t.ScopeBuildingID, &st.ballotID, &st.revision, &st.currentRevisionID, &st.channel,
+				&t.CommunityID, &t.ScopeBuildingID, &st.codeVersion, &st.buildingID, &st.communityID, &st.districtID, &st.ballotID, &st.revision, &st.currentRevisionID, &st.channel,
 				&st.leafHash, &st.replayed, &st.newRevID, &st.newBallot)
 		})
 		if err := p.Send(ctx, b); err != nil {
@@ -93,6 +100,15 @@ func (s *Service) castPipelined(ctx context.Context, hh *auth.Household, logID i
 			return err
 		}
 		st.target.ID = in.PlanID
+		if st.codeVersion == nil || st.buildingID == nil || st.communityID == nil || st.districtID == nil ||
+			int(*st.codeVersion) != v.codeVersion {
+			return errGeneral // Verify says why, as the guard would
+		}
+		hh, err := v.confirm(auth.Household{ID: v.id, BuildingID: *st.buildingID, CommunityID: *st.communityID,
+			DistrictID: *st.districtID, CodeVersion: int(*st.codeVersion)})
+		if err != nil {
+			return err
+		}
 		if !st.common(s.now(), hh, in) {
 			return errGeneral
 		}

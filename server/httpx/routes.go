@@ -17,7 +17,13 @@ const (
 	City      Access = "city"      // the city office only
 	Manager   Access = "manager"   // city or district staff
 	Household Access = "household" // a signed-in household
+	// HouseholdClaim is a household's valid token whose household the
+	// handler reads and confirms itself, in its first statement (the vote).
+	HouseholdClaim Access = "household-claim"
 )
+
+// ForHouseholds tells whether the route is called by a household.
+func (a Access) ForHouseholds() bool { return a == Household || a == HouseholdClaim }
 
 // Route is one entry of a package's route table.
 type Route struct {

@@ -37,6 +37,14 @@ func (d *DB) Pipelined(ctx context.Context, fn func(p *Pipeline) error) error {
 	if err != nil {
 		return err
 	}
+	if d.turns != nil {
+		select {
+		case d.turns <- struct{}{}:
+			defer func() { <-d.turns }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	conn, err := sqlDB.Conn(ctx)
 	if err != nil {
 		return err

@@ -81,10 +81,10 @@ func TestEveryStaffRouteRefusesHouseholds(t *testing.T) {
 	hh := e.signIn(es.buildings[0], es.buildings[0].households[0])
 	for _, rt := range e.app.Routes {
 		path := strings.NewReplacer("{id}", "1", "{token}", "x").Replace(openapi.Path(rt.Path))
-		switch rt.Access {
-		case httpx.Public:
+		switch {
+		case rt.Access == httpx.Public:
 			continue
-		case httpx.Household:
+		case rt.Access.ForHouseholds():
 			e.do(rt.Method, path, e.staff, nil).wantError(403, "forbidden")
 		default:
 			e.do(rt.Method, path, hh, nil).wantError(403, "forbidden")

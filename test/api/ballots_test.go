@@ -48,6 +48,49 @@ func TestVoteChangesAndReplays(t *testing.T) {
 	})
 }
 
+// TestAVoteChecksWhoVotes: the vote reads the household its token names in
+// its own first statement; a token of a household given a new code, a staff
+// token, or a household of another community records nothing, on the first
+// vote of a plan and on later ones (PostgreSQL's two-round-trip path).
+func TestAVoteChecksWhoVotes(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		es := e.setupEstate("核验", 2)
+		other := e.setupEstate("邻区", 1)
+		planID := e.publishPlan(es, "方案", time.Hour)
+		b := es.buildings[0]
+		h0, h1 := b.households[0], b.households[1]
+		old0, old1 := e.signIn(b, h0), e.signIn(b, h1)
+
+		// h1's code is reissued before the plan's first vote (no log yet).
+		e.do("POST", fmt.Sprintf("/api/v1/households/%d/code:reissue", h1.id), e.staff, nil).want(200)
+		e.do("PUT", "/api/v1/me/ballot", old1, vote(planID, "agree", "agree")).wantError(401, "session_expired")
+
+		first := e.do("PUT", "/api/v1/me/ballot", old0, vote(planID, "agree", "agree")).want(200)
+		second := e.do("PUT", "/api/v1/me/ballot", old0, vote(planID, "disagree", "agree", first.id("id"))).want(200)
+		if second.id("replaces") != first.id("id") || second.num("revision") != 2 || second.id("household_id") != h0.id {
+			t.Fatalf("second vote: %s", second.body)
+		}
+		// Now with the plan's log in place: h0's code is reissued, its old
+		// token records nothing, its new sign-in votes on.
+		e.do("POST", fmt.Sprintf("/api/v1/households/%d/code:reissue", h0.id), e.staff, nil).want(200)
+		e.do("PUT", "/api/v1/me/ballot", old0, vote(planID, "agree", "agree")).wantError(401, "session_expired")
+		e.do("PUT", "/api/v1/me/ballot", old1, vote(planID, "agree", "agree")).wantError(401, "session_expired")
+		e.do("PUT", "/api/v1/me/ballot", e.staff, vote(planID, "agree", "agree")).wantError(403, "forbidden")
+		ob := other.buildings[0]
+		e.do("PUT", "/api/v1/me/ballot", e.signIn(ob, ob.households[0]), vote(planID, "agree", "agree")).
+			wantError(404, "plan_not_found")
+
+		tally := e.do("GET", fmt.Sprintf("/api/v1/projects/%d/consent", es.projectID), e.staff, nil).want(200)
+		if tally.num("voted") != 1 || tally.num("plan.disagree") != 1 || tally.num("plan.agree") != 0 {
+			t.Fatalf("only h0's second vote counts: %s", tally.body)
+		}
+		chk := e.do("GET", fmt.Sprintf("/api/v1/plans/%d/ballots/verify", planID), e.staff, nil).want(200)
+		if chk.num("tree_size") != 2 || chk.get("intact") != true {
+			t.Fatalf("the log holds the two accepted votes only: %s", chk.body)
+		}
+	})
+}
+
 // TestConcurrentVotesLeaveOneBallot: 100 simultaneous PUTs from one household
 // leave exactly one current ballot, every accepted change in the history and an
 // intact hash chain.

@@ -278,7 +278,7 @@ func (f *fuzzer) run(budget, workers int) {
 // caller picks an identity: mostly the route's own kind, else any.
 func (f *fuzzer) caller(rng *rand.Rand, r *fuzzRoute, slot string) string {
 	own := map[string][]string{"public": {"anonymous", "household", "city"}, "household": {"household"},
-		"staff": {"city", "district", "committee"}, "manager": {"city", "district"}, "city": {"city"}}[r.access]
+		"household-claim": {"household"}, "staff": {"city", "district", "committee"}, "manager": {"city", "district"}, "city": {"city"}}[r.access]
 	if slot == "who" || rng.IntN(10) < 2 || len(own) == 0 {
 		return pick(rng, []string{"anonymous", "household", "city", "district", "committee"})
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
-	"anju/server/httpx"
 	"anju/server/openapi"
 )
 
@@ -118,7 +117,7 @@ func TestGarbageNeverCausesA500(t *testing.T) {
 	junk := []string{`{`, `null`, `{"plan_id": "1"}`, `{"id": 1e309}`, `"text"`, `{"items": [null]}`, `{"name": {"a": 1}}`}
 	for _, rt := range e.app.Routes {
 		tok := e.staff
-		if rt.Access == httpx.Household {
+		if rt.Access.ForHouseholds() {
 			tok = hh
 		}
 		for _, id := range []string{"1", "0", "99999999999999999999", "%00"} {
