@@ -110,11 +110,7 @@ func (l *Logs) Inclusion(ctx context.Context, logID int64, index, size uint64) (
 	if err != nil {
 		return nil, err
 	}
-	hashes, err := nodeHashes(l.db.WithContext(ctx), logID, nodes.IDs)
-	if err != nil {
-		return nil, err
-	}
-	return nodes.Rehash(hashes, hasher.HashChildren)
+	return l.rehash(ctx, logID, nodes)
 }
 
 // Consistency returns the RFC 9162 consistency proof between two sizes.
@@ -130,11 +126,22 @@ func (l *Logs) Consistency(ctx context.Context, logID int64, from, to uint64) ([
 	if err != nil {
 		return nil, err
 	}
+	return l.rehash(ctx, logID, nodes)
+}
+
+// rehash turns a proof's node list into its hashes. An empty proof (a tree
+// of one leaf; two equal sizes) is an empty list, never nil: it travels as
+// JSON [] and a phone iterates over it.
+func (l *Logs) rehash(ctx context.Context, logID int64, nodes proof.Nodes) ([][]byte, error) {
 	hashes, err := nodeHashes(l.db.WithContext(ctx), logID, nodes.IDs)
 	if err != nil {
 		return nil, err
 	}
-	return nodes.Rehash(hashes, hasher.HashChildren)
+	p, err := nodes.Rehash(hashes, hasher.HashChildren)
+	if err != nil || p != nil {
+		return p, err
+	}
+	return [][]byte{}, nil
 }
 
 // ErrBeyondTree says a proof was asked for a size the log has not reached.

@@ -151,6 +151,13 @@ func TestLeavesBecomeASignedTreeWithProofs(t *testing.T) {
 				}
 			}
 		}
+		// Empty proofs (a one-leaf tree, two equal sizes) are empty lists,
+		// which travel as JSON [], not null.
+		one, err := logs.Inclusion(ctx, id, 0, 1)
+		same, err2 := logs.Consistency(ctx, id, 3, 3)
+		if err != nil || err2 != nil || one == nil || len(one) != 0 || same == nil || len(same) != 0 {
+			t.Fatalf("empty proofs: %#v %#v (%v, %v); want [][]byte{}", one, same, err, err2)
+		}
 		if _, err := logs.Consistency(ctx, id, 1, cp.Size+1); err == nil {
 			t.Fatal("a proof to a size the log has not reached was given")
 		}
