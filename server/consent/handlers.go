@@ -89,12 +89,19 @@ func (h *Handlers) cast(c echo.Context) error {
 	return httpx.OK(c, rec)
 }
 
-func (h *Handlers) mine(c echo.Context) error {
+// householdAndPlan is the signed-in household and the plan its query names
+// (plan_id; 0 for the plan now put to the vote).
+func householdAndPlan(c echo.Context) (*auth.Household, int64, error) {
 	hh, err := auth.HouseholdFrom(c)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	planID, err := httpx.QueryID(c, "plan_id")
+	return hh, planID, err
+}
+
+func (h *Handlers) mine(c echo.Context) error {
+	hh, planID, err := householdAndPlan(c)
 	if err != nil {
 		return err
 	}

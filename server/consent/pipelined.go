@@ -10,23 +10,22 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"anju/server/auth"
-	"anju/server/plans"
 	"anju/server/store"
 	"anju/server/tlog"
 	"anju/server/votelog"
 )
 
-// The online vote on PostgreSQL, in two round trips (issue 10): the first
+// The online vote on PostgreSQL, in two round trips (issue 10). The first
 // takes the vote locks and reads everything the vote depends on — the
-// household the token claims included, so sign-in costs no round trip of its
-// own — with the ids of the rows it will write; the second writes the revision, its leaf,
-// and the current ballot, and commits (live tallies hear of it from the
-// sequencer: Events.Integrated). It handles the
-// common vote only: a first vote, or an online vote replacing an online one,
-// on a plan open to the household, with no replayed idempotency key and no
-// stale "replaces". Anything else (a refusal, a replay, a crossing between
-// paper and online) is left to the general path, which checks and answers
-// it under the same locks: one home for every rule and every message.
+// household its token claims included, so sign-in costs no round trip of its
+// own — and reserves the ids of the rows it will write; the second writes the
+// revision, its leaf and the current ballot, and commits (live tallies hear
+// of it from the sequencer: Events.Integrated). Only the common vote goes
+// this way: a first vote, or an online vote replacing an online one, on a
+// plan open to the household, with no replayed idempotency key and no stale
+// "replaces". Anything else (a refusal, a replay, a crossing between paper
+// and online) rolls back and takes the general path, which checks and
+// answers it under the same locks: one home for every rule and message.
 
 // voteStateSQL reads, under the vote locks, the plan, the household's
 // current ballot with its leaf hash, whether the idempotency key was used,
@@ -90,8 +89,10 @@ func (s *Service) castPipelined(ctx context.Context, v voter, logID int64, rev *
 		b.Queue(voteStateSQL, in.PlanID, v.id, logID, key).QueryRow(func(row pgx.Row) error {
 			t := &st.target
 			return row.Scan(&t.Status, &t.VotingOpensAt, &t.VotingClosesAt, &t.ClosedAt, &t.ProjectID,
-				&t.CommunityID, &t.ScopeBuildingID, &st.codeVersion, &st.buildingID, &st.communityID, &st.districtID, &st.ballotID, &st.revision, &st.currentRevisionID, &st.channel,
-				&st.leafHash, &st.replayed, &st.newRevID, &st.newBallot)
+				&t.CommunityID, &t.ScopeBuildingID,
+				&st.codeVersion, &st.buildingID, &st.communityID, &st.districtID,
+				&st.ballotID, &st.revision, &st.currentRevisionID, &st.channel, &st.leafHash,
+				&st.replayed, &st.newRevID, &st.newBallot)
 		})
 		if err := p.Send(ctx, b); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
@@ -148,8 +149,8 @@ func (s *Service) castPipelined(ctx context.Context, v voter, logID int64, rev *
 // common tells whether the vote is one castPipelined records: anything it
 // does not know how to answer goes to the general path.
 func (st *voteState) common(now time.Time, hh *auth.Household, in BallotInput) bool {
-	if st.Status == plans.StatusDraft || !st.admits(hh.CommunityID, hh.BuildingID) || st.replayed ||
-		votingOpen(&st.Plan, now) != nil {
+	// votingOpen refuses drafts too.
+	if !st.admits(hh.CommunityID, hh.BuildingID) || st.replayed || votingOpen(&st.Plan, now) != nil {
 		return false
 	}
 	if st.ballotID == nil {

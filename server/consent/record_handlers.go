@@ -134,11 +134,7 @@ func (h *Handlers) logKey(c echo.Context) error {
 }
 
 func (h *Handlers) proof(c echo.Context) error {
-	hh, err := auth.HouseholdFrom(c)
-	if err != nil {
-		return err
-	}
-	planID, err := httpx.QueryID(c, "plan_id")
+	hh, planID, err := householdAndPlan(c)
 	if err != nil {
 		return err
 	}
@@ -147,7 +143,7 @@ func (h *Handlers) proof(c echo.Context) error {
 		return err
 	}
 	if p.Pending {
-		// The sequencer integrates within a second: ask again then.
+		// The sequencer integrates within about 200 ms: ask again in a second.
 		c.Response().Header().Set("Retry-After", "1")
 		return c.JSON(http.StatusAccepted, p)
 	}

@@ -7,12 +7,8 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"log/slog"
 	"net/http"
@@ -30,6 +26,7 @@ import (
 	"anju/server/auth"
 	"anju/server/config"
 	"anju/server/store/storetest"
+	"anju/test/fixture"
 )
 
 // dialects lists the databases every scenario runs on.
@@ -374,18 +371,8 @@ func (e *env) signIn(b building, h household) string {
 		"building_token": b.token, "room": h.room, "code": h.code}).want(200).str("token")
 }
 
-// signature is a small valid signature PNG as a data URL: a diagonal stroke.
-var signature = func() string {
-	img := image.NewNRGBA(image.Rect(0, 0, 60, 30))
-	for x := 5; x < 55; x++ {
-		img.Set(x, 5+x/3, color.NRGBA{0, 0, 0, 255})
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		panic(err)
-	}
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
-}()
+// signature is fixture.Signature, a valid one.
+var signature = fixture.Signature
 
 func staffReq(username, role string, districtID, communityID int64) auth.NewStaff {
 	return auth.NewStaff{Username: username, Password: username + "-password", Role: role,
@@ -400,11 +387,4 @@ func vote(planID int64, plan, mgmt string, replaces ...any) map[string]any {
 	return b
 }
 
-// blankSignature is a PNG with nothing drawn on it.
-func blankSignature() string {
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, 60, 30))); err != nil {
-		panic(err)
-	}
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
-}
+func blankSignature() string { return fixture.BlankSignature }

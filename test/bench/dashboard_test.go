@@ -57,17 +57,7 @@ func TestDashboardLoad(t *testing.T) {
 	}
 	ctx := context.Background()
 	dbURL := freshSchema(t, base)
-	cfg := config.Defaults()
-	cfg.DatabaseURL, cfg.FilesDir, cfg.PublicURL, cfg.JWTSecret = dbURL, t.TempDir(), "https://anju.example.cn", ""
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a.Echo)
-	t.Cleanup(func() { srv.Close(); _ = a.Close() })
-	if _, err := a.Staffs.Create(ctx, nil, auth.NewStaff{Username: "bench-city", Password: "bench-city-password", Role: auth.RoleCity}); err != nil {
-		t.Fatal(err)
-	}
+	a, srv := startAnju(t, dbURL, nil)
 
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
@@ -159,6 +149,27 @@ func login(t *testing.T, base, user string) string {
 		t.Fatalf("login %s: %d %v", user, res.StatusCode, err)
 	}
 	return out.Token
+}
+
+// startAnju starts Anju on dbURL (a fresh schema), with tune's changes to
+// the configuration, and a city staff member "bench-city".
+func startAnju(t *testing.T, dbURL string, tune func(*config.Config)) (*app.App, *httptest.Server) {
+	cfg := config.Defaults()
+	cfg.DatabaseURL, cfg.FilesDir, cfg.PublicURL, cfg.JWTSecret = dbURL, t.TempDir(), "https://anju.example.cn", ""
+	if tune != nil {
+		tune(&cfg)
+	}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Echo)
+	t.Cleanup(func() { srv.Close(); _ = a.Close() })
+	if _, err := a.Staffs.Create(context.Background(), nil, auth.NewStaff{Username: "bench-city", Password: "bench-city-password",
+		Role: auth.RoleCity}); err != nil {
+		t.Fatal(err)
+	}
+	return a, srv
 }
 
 // freshSchema makes a schema of its own and returns the URL that uses it; it

@@ -4,18 +4,16 @@ package bench_test
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
+
+	"anju/test/fixture"
 )
 
 // client calls Anju's API during a benchmark's setup and checks, as staff
@@ -169,15 +167,5 @@ func planBody(title string) map[string]any {
 	}
 }
 
-// signature is a small valid signature PNG as a data URL: a diagonal stroke.
-var signature = func() string {
-	img := image.NewNRGBA(image.Rect(0, 0, 60, 30))
-	for x := 5; x < 55; x++ {
-		img.Set(x, 5+x/3, color.NRGBA{0, 0, 0, 255})
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		panic(err)
-	}
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
-}()
+// signature is fixture.Signature, a valid one.
+var signature = fixture.Signature

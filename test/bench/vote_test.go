@@ -3,11 +3,7 @@
 package bench_test
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -17,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"anju/server/app"
-	"anju/server/auth"
 	"anju/server/config"
 )
 
@@ -41,19 +35,9 @@ func TestVoteThroughput(t *testing.T) {
 		t.Fatal("the vote benchmark needs TEST_DATABASE_URL naming a PostgreSQL database (make bench-vote sets it)")
 	}
 	measure := benchSeconds(t)
-	ctx := context.Background()
-	cfg := config.Defaults()
-	cfg.DatabaseURL, cfg.FilesDir, cfg.PublicURL, cfg.JWTSecret = freshSchema(t, base), t.TempDir(), "https://anju.example.cn", ""
-	cfg.LoginRatePerMinute = 1_000_000 // 144 sign-ins from one address
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a.Echo)
-	t.Cleanup(func() { srv.Close(); _ = a.Close() })
-	if _, err := a.Staffs.Create(ctx, nil, auth.NewStaff{Username: "bench-city", Password: "bench-city-password", Role: auth.RoleCity}); err != nil {
-		t.Fatal(err)
-	}
+	a, srv := startAnju(t, freshSchema(t, base), func(cfg *config.Config) {
+		cfg.LoginRatePerMinute = 1_000_000 // 144 sign-ins from one address
+	})
 	c := &client{t: t, base: srv.URL, staff: login(t, srv.URL, "bench-city")}
 
 	began := time.Now()
