@@ -70,10 +70,11 @@ func (l *Logs) Flush(ctx context.Context, logID int64) error {
 }
 
 // Run integrates until ctx ends: every interval, and when wake receives
-// (this instance appended a leaf) — at once if the last round is at least
-// gap ago, else when it is. Under a stream of votes the rounds are then gap
-// apart and each integrates and signs a batch, instead of one round (a
-// transaction and a checkpoint per log) for every few votes.
+// (this instance appended a leaf) — at once if the last round that
+// integrated anything is at least gap ago, else when it is. A lone vote is
+// integrated at once; under a stream of votes the rounds are gap apart and
+// each integrates and signs a batch, instead of one round (a transaction and
+// a checkpoint per log) for every few votes.
 func (l *Logs) Run(ctx context.Context, every, gap time.Duration, wake <-chan struct{}, report func(error)) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -92,9 +93,13 @@ func (l *Logs) Run(ctx context.Context, every, gap time.Duration, wake <-chan st
 				}
 			}
 		}
-		last = time.Now()
-		if _, err := l.Integrate(ctx); err != nil && ctx.Err() == nil {
+		began := time.Now()
+		n, err := l.Integrate(ctx)
+		if err != nil && ctx.Err() == nil {
 			report(err)
+		}
+		if n > 0 {
+			last = began
 		}
 	}
 }

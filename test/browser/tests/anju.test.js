@@ -269,6 +269,10 @@ describe('resident on a phone (360×740)', () => {
     await see(page, 'summary-plan', '不同意')
     await see(page, 'changeable-until', '前可以修改')
     await shot(page, 'receipt-changed')
+    // 查验 the changed vote: it is in the record, and the phone keeps the
+    // checkpoint that holds it (the newest: nobody votes after it here).
+    await page.getByRole('button', { name: /查验/ }).first().click()
+    await see(page, 'vote-check-ok', /^您的投票已写入公开记录（第 (\d+) 条，共 \1 条）/)
 
     const now = await staff.consent(server.demo.projectId)
     assert.equal(now.voted, VOTED_BEFORE + 1, 'a changed vote is still one household')
