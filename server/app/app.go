@@ -169,7 +169,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	e.GET("/metrics", echo.WrapHandler(metrics.handler()))
 
 	guard := auth.NewGuard(tokens, db, reg.Principal)
-	api := e.Group("/api/v1")
+	// Answers are compressed for the phone (httpx.Compress); the web app's files
+	// come compressed from the build (webui).
+	api := e.Group("/api/v1", httpx.Compress())
 	router := httpx.NewRouter(api, "/api/v1", map[httpx.Access]echo.MiddlewareFunc{
 		httpx.Staff:     guard.Staff(),
 		httpx.City:      guard.Staff(auth.RoleCity),
@@ -192,7 +194,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	feedback.NewHandlers(fb).Routes(router)
 	geo := open311.NewHandlers(open311.NewKeys(db, auditLog), fb)
 	geo.KeyRoutes(router)
-	geoRouter := httpx.NewRouter(e.Group("/open311/v2"), "/open311/v2", nil)
+	geoRouter := httpx.NewRouter(e.Group("/open311/v2", httpx.Compress()), "/open311/v2", nil)
 	geo.Routes(geoRouter)
 	var doc map[string]any
 	router.Add(httpx.Route{Method: http.MethodGet, Path: "/openapi.json", Access: httpx.Public, Tag: "meta",

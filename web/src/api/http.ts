@@ -1,5 +1,6 @@
 // The one fetch wrapper both apps use: JSON in, JSON out, every failure an
 // ApiError the screens can translate by its code.
+import { takePrefetched } from './prefetch'
 
 /** Code used when the request never reached the server (offline, DNS, reset). */
 export const NETWORK_ERROR = 'network_error'
@@ -114,6 +115,10 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    if (method === 'GET' && this.base === '/api/v1') {
+      const body = takePrefetched(path)
+      if (body !== undefined) return body as T
+    }
     const res = await this.send(method, path, opts)
     const text = await res.text().catch(() => '')
     let data: unknown = null

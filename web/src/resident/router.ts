@@ -15,21 +15,50 @@ import { createRouter, createWebHistory, type RouterHistory } from 'vue-router'
 import { session, signInPath } from './session'
 import HomeView from './views/HomeView.vue'
 import BuildingView from './views/BuildingView.vue'
-import PlanView from './views/PlanView.vue'
-import VoteChoose from './views/VoteChoose.vue'
-import VoteSign from './views/VoteSign.vue'
-import VoteReview from './views/VoteReview.vue'
-import ReceiptView from './views/ReceiptView.vue'
-import NeedsView from './views/NeedsView.vue'
-import NoticesView from './views/NoticesView.vue'
-import BoardView from './views/BoardView.vue'
-// Loaded with the app, not on demand: a complaint written offline must still
-// reach its list screen where no service worker keeps the chunks (WeChat on iOS).
-import ComplaintsView from './views/ComplaintsView.vue'
-import ComplaintNewView from './views/ComplaintNewView.vue'
-import ComplaintView from './views/ComplaintView.vue'
-import ProgressView from './views/ProgressView.vue'
-import RatingView from './views/RatingView.vue'
+
+// The QR code's landing page and the home page come with the app; every
+// other screen is a chunk of its own, fetched when first needed, so the first
+// screen on a weak line carries none of them (issue 11: budget checked by
+// scripts/check-bundles.mjs). Once the first screen is up, prefetchScreens
+// fetches them all while the phone is idle: a resident who then loses the
+// line (and has no service worker to keep them, as in WeChat on iOS) still
+// reaches every screen, a complaint written offline its list included.
+const screens = {
+  plan: () => import('./views/PlanView.vue'),
+  vote: () => import('./views/VoteChoose.vue'),
+  voteSign: () => import('./views/VoteSign.vue'),
+  voteReview: () => import('./views/VoteReview.vue'),
+  receipt: () => import('./views/ReceiptView.vue'),
+  needs: () => import('./views/NeedsView.vue'),
+  notices: () => import('./views/NoticesView.vue'),
+  board: () => import('./views/BoardView.vue'),
+  complaints: () => import('./views/ComplaintsView.vue'),
+  complaintNew: () => import('./views/ComplaintNewView.vue'),
+  complaint: () => import('./views/ComplaintView.vue'),
+  progress: () => import('./views/ProgressView.vue'),
+  rating: () => import('./views/RatingView.vue'),
+}
+
+/** Fetches every screen's chunk, one after the other, when the phone is idle. */
+export function prefetchScreens(idle: (run: () => void) => void = whenIdle): Promise<void> {
+  const loaders = Object.values(screens)
+  return new Promise((done) => {
+    const next = () => {
+      const load = loaders.shift()
+      if (!load) return done()
+      load().then(
+        () => idle(next),
+        () => idle(next), // offline now: the screen loads when it is opened
+      )
+    }
+    idle(next)
+  })
+}
+
+function whenIdle(run: () => void): void {
+  if (typeof window !== 'undefined' && 'requestIdleCallback' in window) window.requestIdleCallback(run, { timeout: 3000 })
+  else setTimeout(run, 200)
+}
 
 export function createResidentRouter(history: RouterHistory = createWebHistory('/')) {
   const router = createRouter({
@@ -37,19 +66,19 @@ export function createResidentRouter(history: RouterHistory = createWebHistory('
     routes: [
       { path: '/', name: 'home', component: HomeView },
       { path: '/b/:token', name: 'building', component: BuildingView, props: true },
-      { path: '/plan', name: 'plan', component: PlanView, meta: { auth: true } },
-      { path: '/vote', name: 'vote', component: VoteChoose, meta: { auth: true } },
-      { path: '/vote/sign', name: 'vote-sign', component: VoteSign, meta: { auth: true } },
-      { path: '/vote/review', name: 'vote-review', component: VoteReview, meta: { auth: true } },
-      { path: '/receipt', name: 'receipt', component: ReceiptView, meta: { auth: true } },
-      { path: '/needs', name: 'needs', component: NeedsView, meta: { auth: true } },
-      { path: '/notices', name: 'notices', component: NoticesView, meta: { auth: true } },
-      { path: '/c/:token', name: 'board', component: BoardView, props: true },
-      { path: '/complaints', name: 'complaints', component: ComplaintsView, meta: { auth: true } },
-      { path: '/complaints/new', name: 'complaint-new', component: ComplaintNewView, meta: { auth: true } },
-      { path: '/complaints/:id(\\d+)', name: 'complaint', component: ComplaintView, props: true, meta: { auth: true } },
-      { path: '/progress', name: 'progress', component: ProgressView, meta: { auth: true } },
-      { path: '/rating', name: 'rating', component: RatingView, meta: { auth: true } },
+      { path: '/plan', name: 'plan', component: screens.plan, meta: { auth: true } },
+      { path: '/vote', name: 'vote', component: screens.vote, meta: { auth: true } },
+      { path: '/vote/sign', name: 'vote-sign', component: screens.voteSign, meta: { auth: true } },
+      { path: '/vote/review', name: 'vote-review', component: screens.voteReview, meta: { auth: true } },
+      { path: '/receipt', name: 'receipt', component: screens.receipt, meta: { auth: true } },
+      { path: '/needs', name: 'needs', component: screens.needs, meta: { auth: true } },
+      { path: '/notices', name: 'notices', component: screens.notices, meta: { auth: true } },
+      { path: '/c/:token', name: 'board', component: screens.board, props: true },
+      { path: '/complaints', name: 'complaints', component: screens.complaints, meta: { auth: true } },
+      { path: '/complaints/new', name: 'complaint-new', component: screens.complaintNew, meta: { auth: true } },
+      { path: '/complaints/:id(\\d+)', name: 'complaint', component: screens.complaint, props: true, meta: { auth: true } },
+      { path: '/progress', name: 'progress', component: screens.progress, meta: { auth: true } },
+      { path: '/rating', name: 'rating', component: screens.rating, meta: { auth: true } },
       { path: '/:rest(.*)*', redirect: '/' },
     ],
     scrollBehavior: () => ({ top: 0 }),
