@@ -9,15 +9,16 @@ import { complaint, resetFeedbackState } from '../test/feedbackFixtures'
 import { mountResident, resetResident, signedIn } from '../test/mountApp'
 import type { ComplaintFields } from '../api/types'
 import {
+  complaintOutbox,
   discardQueued,
   flushComplaints,
-  installComplaintTriggers,
   loadQueue,
   queuedComplaints,
   setComplaintStore,
   submitComplaint,
 } from './complaintOutbox'
 import { idbStore } from './complaintQueue'
+import { installSendTriggers } from './sendTriggers'
 import { feedback } from './feedback'
 import { startSession } from './session'
 
@@ -56,7 +57,7 @@ describe('complaint outbox', () => {
   it('sends it again with the same Idempotency-Key when the phone is back online', async () => {
     const { calls } = mockFetch({ [POST]: ['offline', json(201, complaint({ id: 40 }))] })
     await submitComplaint(fields, [photo()], 'key-2')
-    const remove = installComplaintTriggers()
+    const remove = installSendTriggers(complaintOutbox)
     window.dispatchEvent(new Event('online'))
     await vi.waitFor(() => expect(queuedComplaints.value).toHaveLength(0))
     remove()

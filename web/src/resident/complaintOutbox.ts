@@ -10,6 +10,7 @@ import { uuid } from '../shared/uuid'
 import { api, withAuth } from './api'
 import { defaultStore, toQueuedPhoto, type QueueStore, type QueuedComplaint } from './complaintQueue'
 import { putComplaint } from './feedback'
+import type { Outbox } from './sendTriggers'
 import { session } from './session'
 
 export type ComplaintSendResult =
@@ -78,8 +79,8 @@ export async function submitComplaint(fields: ComplaintFields, photos: Blob[], k
 let inFlight: Promise<ComplaintSendResult[]> | null = null
 
 /** Sends every queued complaint of the signed-in household, oldest first;
- * stops at the first one the network does not deliver. Called at app start,
- * when the phone is back online, when the person returns, and on "send now". */
+ * stops at the first one the network does not deliver. Called on "send now"
+ * and by the send triggers (sendTriggers.ts). */
 export function flushComplaints(): Promise<ComplaintSendResult[]> {
   if (inFlight) return inFlight
   sendingComplaints.value = true
@@ -144,17 +145,13 @@ export function discardQueued(key: string): Promise<void> {
   return forget(key)
 }
 
-/** Sends queued complaints when the phone is back online and when the person
- * comes back to the page. Returns a function that removes the listeners. */
-export function installComplaintTriggers(win: Window = window): () => void {
-  const onOnline = () => void flushComplaints()
-  const onVisible = () => {
-    if (win.document.visibilityState === 'visible') void flushComplaints()
-  }
-  win.addEventListener('online', onOnline)
-  win.document.addEventListener('visibilitychange', onVisible)
-  return () => {
-    win.removeEventListener('online', onOnline)
-    win.document.removeEventListener('visibilitychange', onVisible)
-  }
+/** The kept complaints, as the send triggers (sendTriggers.ts) see them: the
+ * ones the server refused wait for the resident, not for the network. */
+export const complaintOutbox: Outbox = {
+  waiting: () => {
+    // Not after a sign-out either: a try without a session would only meet 401.
+    const id = session.value?.household.id
+    return queuedComplaints.value.some((q) => !q.error && q.householdId === id)
+  },
+  send: flushComplaints,
 }

@@ -1,13 +1,14 @@
 // A vote taken offline is kept with its Idempotency-Key, shown as waiting, and
 // sent again with the same key when the phone is back online.
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { apiError, json, mockFetch } from '../test/fetchMock'
 import { plan, receipt } from '../test/fixtures'
 import { mountResident, resetResident, signedIn } from '../test/mountApp'
 import type { BallotRequest } from '../api/types'
 import { ensureDraft, setMgmtChoice, setPlanChoice, setSignature } from './draft'
-import { flush, installOutboxTriggers, outbox, submitVote } from './outbox'
+import { flush, outbox, submitVote, voteOutbox } from './outbox'
+import { installSendTriggers } from './sendTriggers'
 import { startSession } from './session'
 import { state } from './store'
 
@@ -35,7 +36,7 @@ describe('vote outbox', () => {
   it('resends it with the same Idempotency-Key when the phone is back online', async () => {
     const { calls } = mockFetch({ 'PUT /api/v1/me/ballot': ['offline', json(200, receipt({ id: 70 }))] })
     await submitVote(body, 'key-1')
-    const remove = installOutboxTriggers()
+    const remove = installSendTriggers(voteOutbox)
     window.dispatchEvent(new Event('online'))
     await flushPromises()
     remove()
@@ -90,7 +91,8 @@ describe('vote outbox', () => {
     setSignature(body.signature)
     const { wrapper, router } = await mountResident('/vote/review')
     await wrapper.get('[data-testid=vote-review-submit]').trigger('click')
-    await flushPromises()
+    // The receipt screen may be a chunk of its own: wait until it is there.
+    await vi.waitFor(() => expect(wrapper.find('[data-testid=pending-notice]').exists()).toBe(true))
     expect(router.currentRoute.value.path).toBe('/receipt')
     expect(wrapper.get('[data-testid=pending-notice]').text()).toContain('等待发送')
     expect(wrapper.get('[data-testid=pending-vote]').text()).toContain('不同意')

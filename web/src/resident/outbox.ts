@@ -9,8 +9,9 @@ import { ApiError, isApiError } from '../api/http'
 import type { BallotRequest, Receipt } from '../api/types'
 import { readJSON, remove, writeJSON } from '../shared/storage'
 import { api, withAuth } from './api'
+import type { Outbox } from './sendTriggers'
 import { session } from './session'
-import { markClosed, setConflict, setReceipt } from './store'
+import { currentReceipt, markClosed, setConflict, setReceipt } from './store'
 
 const OUTBOX_KEY = 'anju.outbox'
 
@@ -48,6 +49,13 @@ export function pendingVote(): QueuedVote | null {
   return q && session.value && q.householdId === session.value.household.id ? q : null
 }
 
+/** The recorded vote the screens show (receipt, paper note): none while a
+ * newer vote waits here. The waiting vote is then the household's answer, and
+ * the older receipt beside it would read as if that were still what counts. */
+export function shownReceipt(): Receipt | null {
+  return pendingVote() ? null : currentReceipt()
+}
+
 /** Queues the vote (replacing any vote still waiting) and tries to send it. */
 export function submitVote(body: BallotRequest, key: string): Promise<SendResult> {
   const householdId = session.value?.household.id
@@ -59,7 +67,7 @@ export function submitVote(body: BallotRequest, key: string): Promise<SendResult
 let inFlight: Promise<SendResult> | null = null
 
 /** Sends the queued vote, if there is one for the signed-in household. Called on
- * submit, at app start, when the phone comes back online and on "send now". */
+ * submit, on "send now", and by the send triggers (sendTriggers.ts). */
 export function flush(): Promise<SendResult> {
   if (inFlight) return inFlight
   const q = pendingVote()
@@ -101,17 +109,5 @@ function asReceipt(v: unknown): Receipt | null {
   return typeof r.id === 'number' && typeof r.plan_choice === 'string' ? (r as Receipt) : null
 }
 
-/** Sends a kept vote when the phone is back online and when the person comes
- * back to the page. Returns a function that removes the listeners. */
-export function installOutboxTriggers(win: Window = window): () => void {
-  const onOnline = () => void flush()
-  const onVisible = () => {
-    if (win.document.visibilityState === 'visible') void flush()
-  }
-  win.addEventListener('online', onOnline)
-  win.document.addEventListener('visibilitychange', onVisible)
-  return () => {
-    win.removeEventListener('online', onOnline)
-    win.document.removeEventListener('visibilitychange', onVisible)
-  }
-}
+/** The kept vote, as the send triggers (sendTriggers.ts) see it. */
+export const voteOutbox: Outbox = { waiting: () => pendingVote() !== null, send: flush }

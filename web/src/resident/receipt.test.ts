@@ -1,8 +1,9 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { apiError, json, mockFetch } from '../test/fetchMock'
 import { past, plan, receipt } from '../test/fixtures'
 import { mountResident, resetResident, signedIn } from '../test/mountApp'
 import { formatDateTime } from '../shared/format'
+import { submitVote } from './outbox'
 
 beforeEach(() => {
   resetResident()
@@ -46,5 +47,35 @@ describe('receipt screen', () => {
     const { wrapper } = await mountResident('/receipt')
     expect(wrapper.text()).toContain('您家还没有投票')
     expect(wrapper.find('[data-testid=vote-start]').exists()).toBe(true)
+  })
+
+  it('shows only the vote waiting to be sent, not the older receipt, until the server has recorded it', async () => {
+    const old = receipt({ id: 55, plan_choice: 'agree', management_choice: 'abstain' })
+    mockFetch({
+      'GET /api/v1/me/plan': json(200, plan()),
+      'GET /api/v1/me/ballot?plan_id=7': json(200, old),
+      'PUT /api/v1/me/ballot': 'offline',
+    })
+    const changed = { plan_id: 7, plan_choice: 'disagree', management_choice: 'disagree', signature: 'data:image/png;base64,iVBORw0KGgo=', replaces: 55 } as const
+    expect((await submitVote(changed, 'key-r')).kind).toBe('queued')
+    const { wrapper } = await mountResident('/receipt')
+    expect(wrapper.get('[data-testid=pending-vote]').text()).toContain('不同意')
+    // The old green "recorded" card, its 查验 and its deadline stay away.
+    expect(wrapper.find('[data-testid=receipt]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid=vote-check]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid=changeable-until]').exists()).toBe(false)
+    expect(wrapper.text()).not.toContain('您的投票已记录')
+
+    const recorded = receipt({ id: 56, revision: 2, plan_choice: 'disagree', management_choice: 'disagree', replaces: 55 })
+    mockFetch({
+      'GET /api/v1/me/plan': json(200, plan()),
+      'GET /api/v1/me/ballot?plan_id=7': json(200, recorded),
+      'PUT /api/v1/me/ballot': json(200, recorded),
+    })
+    await wrapper.get('[data-testid=send-now]').trigger('click')
+    await vi.waitFor(() => expect(wrapper.find('[data-testid=receipt]').exists()).toBe(true))
+    expect(wrapper.get('[data-testid=receipt-id]').text()).toBe('56')
+    expect(wrapper.find('[data-testid=pending-vote]').exists()).toBe(false)
+    wrapper.unmount()
   })
 })

@@ -1,5 +1,5 @@
 // Building landing and sign-in, as a resident scanning the QR code meets them.
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { apiError, json, mockFetch } from '../test/fetchMock'
 import { BUILDING_TOKEN, me, plan, publicBuilding, signInAnswer } from '../test/fixtures'
@@ -59,7 +59,8 @@ describe('sign-in', () => {
     const post = calls.find((c) => c.method === 'POST')!
     expect(post.body).toEqual({ building_token: BUILDING_TOKEN, room: '301', code: 'AB23CD45' })
     expect(session.value?.token).toBe('household-jwt')
-    expect(router.currentRoute.value.path).toBe('/plan')
+    // The plan screen may be a chunk of its own: wait until the router is there.
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/plan'))
   })
 
   it('shows a 401 as "room or code is wrong"', async () => {

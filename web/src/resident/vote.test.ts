@@ -1,6 +1,6 @@
 // The vote: both choices and a signature are required, the review sends one
 // PUT with an Idempotency-Key and the receipt it replaces.
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { apiError, json, mockFetch } from '../test/fetchMock'
 import { me, plan, receipt } from '../test/fixtures'
@@ -42,8 +42,8 @@ describe('choosing', () => {
 
     await wrapper.get('[data-testid=vote-mgmt-abstain] input').setValue(true)
     await wrapper.get('form').trigger('submit')
-    await flushPromises()
-    expect(router.currentRoute.value.path).toBe('/vote/sign')
+    // The next screen may be a chunk of its own: wait until it is there.
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/vote/sign'))
     expect(draft.planChoice).toBe('agree')
     expect(draft.mgmtChoice).toBe('abstain')
   })
@@ -103,7 +103,7 @@ describe('review and submit', () => {
     expect(wrapper.get('[data-testid=summary-plan]').text()).toBe('同意')
     expect(wrapper.get('[data-testid=summary-mgmt]').text()).toBe('不同意')
     await wrapper.get('[data-testid=vote-review-submit]').trigger('click')
-    await flushPromises()
+    await vi.waitFor(() => expect(wrapper.find('[data-testid=receipt-id]').exists()).toBe(true))
 
     const put = calls.find((c) => c.method === 'PUT')!
     expect(put.headers['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/)
@@ -123,7 +123,7 @@ describe('review and submit', () => {
     fillDraft()
     const { wrapper, router } = await mountResident('/vote/review')
     await wrapper.get('[data-testid=vote-review-submit]').trigger('click')
-    await flushPromises()
+    await vi.waitFor(() => expect(wrapper.find('[data-testid=stale-notice]').exists()).toBe(true))
     expect(router.currentRoute.value.path).toBe('/vote')
     const notice = wrapper.get('[data-testid=stale-notice]')
     expect(notice.text()).toContain('您的投票已在别处改过')
