@@ -42,7 +42,7 @@ describe('rating rules', () => {
 })
 
 const stars = async (w: VueWrapper, name: string, n: number) => {
-  await w.get(`[data-testid=rate-${name}]`).findAll('.van-rate__item')[n - 1]!.trigger('click')
+  await w.get(`[data-testid=rate-${name}]`).findAll('input[type=radio]')[n - 1]!.setValue(true)
 }
 
 const base = (p = project({ stage: 'handed_over', accepted_on: '2024-06-30', rating_open: true })) => ({
