@@ -19,6 +19,8 @@ const SHARED = /src[\\/](api|i18n|shared)[\\/]/
  * demand) import it, with import(), where a check runs.
  */
 const TLOG = /src[\\/]shared[\\/]tlog\.ts$/
+/** The English catalogue: fetched when chosen (src/i18n/index.ts), never with the page. */
+const ENGLISH = /src[\\/]i18n[\\/](en|record\.en)\.ts$/
 
 /** In dev, answer staff.html for /staff and /staff/… like the Go server does. */
 function staffPage(): Plugin {
@@ -137,7 +139,7 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'vue', priority: 4, test: /node_modules[\\/](vue|@vue|vue-router|vue-i18n|@intlify)[\\/]|plugin-vue:export-helper/ },
-            { name: 'shared', priority: 3, test: (id: string) => SHARED.test(id) && !STAFF_ONLY_API.test(id) && !TLOG.test(id) },
+            { name: 'shared', priority: 3, test: (id: string) => SHARED.test(id) && !STAFF_ONLY_API.test(id) && !TLOG.test(id) && !ENGLISH.test(id) },
             {
               name: 'staff-charts',
               priority: 2,

@@ -20,8 +20,9 @@ const MARKERS = {
   echarts: { js: /__ec_|\bec_inner\b/, css: null },
 }
 
-/** Code of the vote-log verifier: loaded on demand, never with the page. */
-const LAZY_ONLY = { tlog: /cosignature\/v1/ }
+/** Loaded on demand, never with the page: the vote-log verifier, and the
+ * English catalogue (most residents never switch). */
+const LAZY_ONLY = { tlog: /cosignature\/v1/, 'the English texts': /This QR code is no longer valid/ }
 
 const read = (rel) => readFileSync(join(OUT, rel), 'utf8')
 
@@ -99,7 +100,9 @@ export function check() {
     if (!f.endsWith('.js')) continue
     for (const [name, marker] of Object.entries(LAZY_ONLY)) if (marker.test(read(f))) problems.push(`the resident page loads ${name} with its first screen (${f})`)
   }
-  if (![...resident].some((f) => f.endsWith('.js') && LAZY_ONLY.tlog.test(read(f)))) problems.push('no tlog code found in the resident app: the marker is stale')
+  for (const [name, marker] of Object.entries(LAZY_ONLY)) {
+    if (![...resident].some((f) => f.endsWith('.js') && marker.test(read(f)))) problems.push(`no ${name} found in the resident app: the marker is stale`)
+  }
   for (const f of resident) {
     if (/^assets\/staff-/.test(f)) problems.push(`the resident app loads the staff chunk ${f}`)
     for (const lib of carries(f)) problems.push(`the resident app's ${f} contains ${lib}`)

@@ -104,22 +104,27 @@ describe('a phone on a weak line', () => {
       await cdp.send('Network.enable')
       await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
       await cdp.send('Network.emulateNetworkConditions', WEAK)
+      // The first screen's bytes: everything the page asked for until the app
+      // has taken over (the other screens are fetched after that, when idle).
       let bytes = 0
+      let counting = true
       cdp.on('Network.loadingFinished', (e) => {
-        bytes += e.encodedDataLength
+        if (counting) bytes += e.encodedDataLength
       })
-      const start = Date.now()
       await page.goto(server.demo.residentLink, { waitUntil: 'commit' })
       await page.getByText(PLAN_TITLE).first().waitFor({ timeout: 60_000 })
-      const headline = Date.now() - start
+      // In the page's own clock (from the start of navigation): the headline
+      // counts once it is on the page and something has been painted.
+      const seen = await page.evaluate(() => performance.now())
       await page.getByTestId('plan-title').waitFor({ timeout: 120_000 }) // the app has taken over
-      await page.waitForLoadState('load')
+      counting = false
       const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null)
       assert.ok(fcp !== null, 'the page painted nothing')
+      const headline = Math.max(fcp, seen)
       await shot(page, 'first-screen-weak-line')
       console.log(
         `weak line (400 kbit/s, 400 ms RTT, cold): first text ${(fcp / 1000).toFixed(2)} s, headline ${(headline / 1000).toFixed(2)} s ` +
-          `(goals 3 s and 4 s), transferred until load ${(bytes / 1000).toFixed(1)} kB (budget 100 kB)`,
+          `(goals 3 s and 4 s), transferred until the app took over ${(bytes / 1000).toFixed(1)} kB (budget 100 kB)`,
       )
     } finally {
       await ctx.close()

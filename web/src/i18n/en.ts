@@ -18,6 +18,19 @@ const en: MessageSchema = {
     languageLabel: '切换到中文',
     largeText: 'Large text',
   },
+  // The first-visit offer of large text (home and building screens).
+  textSize: {
+    enlarge: 'Text too small? Tap here to enlarge',
+    keep: 'The text is fine',
+    hint: 'You can switch any time with “Large text” at the top of the screen.',
+  },
+  // Asked before signing out: signing in again needs the code on the paper slip.
+  signOut: {
+    title: 'Sign out?',
+    body: 'To sign in again you will need your room and the household code: the 8 characters on the paper slip from the community committee. Please make sure you still have the slip.',
+    confirm: 'Sign out',
+    cancel: 'Stay signed in',
+  },
   time: {
     minutes: '{n} min',
     seconds: '{n} s',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../api/http'
-import { createAppI18n, en, setLocale, zhCN } from './index'
+import { createAppI18n, localeReady, setLocale, zhCN } from './index'
+import en from './en'
 import { errorText } from './errors'
 import { staffEn, staffZh } from '../staff/i18n'
 
@@ -56,13 +57,28 @@ describe('i18n catalogues', () => {
     }
   })
 
-  it('switching language sets <html lang> and is remembered', () => {
+  it('switching language fetches English, sets <html lang> and is remembered', async () => {
     const i18n = createAppI18n('zh-CN')
     expect(document.documentElement.lang).toBe('zh-CN')
-    setLocale(i18n.global.locale, 'en')
+    expect(i18n.global.availableLocales).toEqual(['zh-CN']) // English is not loaded with the page
+    await setLocale(i18n.global, 'en')
+    expect(i18n.global.t('signIn.submit')).toBe(en.signIn.submit)
     expect(document.documentElement.lang).toBe('en')
     expect(localStorage.getItem('anju.locale')).toBe('en')
-    expect(createAppI18n().global.locale.value).toBe('en')
+    const again = createAppI18n()
+    await localeReady(again)
+    expect(again.global.locale.value).toBe('en')
+    await setLocale(again.global, 'zh-CN')
+    expect(again.global.t('signIn.submit')).toBe(zhCN.signIn.submit)
+  })
+
+  it('a page with its own messages gets them in English too', async () => {
+    localStorage.setItem('anju.locale', 'en')
+    const i18n = createAppI18n(undefined, { 'zh-CN': { page: { hello: '你好' } }, en: { page: { hello: 'Hello' } } })
+    await localeReady(i18n)
+    expect(i18n.global.locale.value).toBe('en')
+    expect(i18n.global.t('page.hello')).toBe('Hello')
+    localStorage.removeItem('anju.locale')
   })
 })
 

@@ -18,6 +18,19 @@ const zhCN = {
     languageLabel: 'Switch to English',
     largeText: '大字',
   },
+  // 第一次打开时的“放大字”提示（首页、楼栋页）。
+  textSize: {
+    enlarge: '字太小？点这里放大',
+    keep: '字够大，不用放大',
+    hint: '以后随时可以点屏幕上方的“大字”来切换。',
+  },
+  // 退出登录前的确认：再登录要用纸条上的户码。
+  signOut: {
+    title: '确定要退出登录吗？',
+    body: '退出后，要再输入房号和户码才能登录。户码在居委会发给您的纸条上，共 8 位。请先确认纸条还在。',
+    confirm: '退出登录',
+    cancel: '不退出',
+  },
   time: {
     minutes: '{n} 分钟',
     seconds: '{n} 秒',

@@ -3,6 +3,7 @@
 import { createApp } from 'vue'
 import './ui/element'
 import './staff.css'
+import { localeReady } from '../i18n'
 import { createStaffI18n } from './i18n'
 import StaffApp from './StaffApp.vue'
 import { createStaffRouter } from './router'
@@ -11,4 +12,5 @@ import { setStaffUnauthorizedHandler } from './session'
 const i18n = createStaffI18n()
 const router = createStaffRouter()
 setStaffUnauthorizedHandler(() => void router.replace({ name: 'login', query: { next: router.currentRoute.value.fullPath } }))
-createApp(StaffApp).use(i18n).use(router).mount('#app')
+// English, when chosen, is fetched first (src/i18n).
+void localeReady(i18n).then(() => createApp(StaffApp).use(i18n).use(router).mount('#app'))

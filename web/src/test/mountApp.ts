@@ -5,7 +5,7 @@ import { createMemoryHistory } from 'vue-router'
 import { clearDraft } from '../resident/draft'
 import { outbox } from '../resident/outbox'
 import App from '../resident/App.vue'
-import { createAppI18n, type AppLocale } from '../i18n'
+import { createAppI18n, localeReady, type AppLocale } from '../i18n'
 import { createResidentRouter } from '../resident/router'
 import { sessionEndedBy, setUnauthorizedHandler } from '../resident/api'
 import { buildingToken, session, signInPath, startSession } from '../resident/session'
@@ -14,6 +14,7 @@ import { signInAnswer, BUILDING_TOKEN } from './fixtures'
 
 export async function mountResident(path: string, locale: AppLocale = 'zh-CN') {
   const i18n = createAppI18n(locale)
+  await localeReady(i18n)
   const router = createResidentRouter(createMemoryHistory())
   setUnauthorizedHandler(() => void router.replace(signInPath()))
   await router.push(path)

@@ -2,7 +2,7 @@
 // (in memory) and both catalogues.
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory } from 'vue-router'
-import type { AppLocale } from '../i18n'
+import { localeReady, type AppLocale } from '../i18n'
 import StaffApp from '../staff/StaffApp.vue'
 import { createStaffI18n } from '../staff/i18n'
 import { createStaffRouter } from '../staff/router'
@@ -14,7 +14,9 @@ export async function mountStaff(path: string, locale: AppLocale = 'zh-CN') {
   setStaffUnauthorizedHandler(() => void router.replace({ name: 'login' }))
   await router.push(path)
   await router.isReady()
-  const wrapper = mount(StaffApp, { global: { plugins: [createStaffI18n(locale), router] }, attachTo: document.body })
+  const i18n = createStaffI18n(locale)
+  await localeReady(i18n)
+  const wrapper = mount(StaffApp, { global: { plugins: [i18n, router] }, attachTo: document.body })
   await flushPromises()
   return { wrapper, router }
 }
