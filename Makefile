@@ -10,7 +10,7 @@ BIN       := bin/anju
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: run build web web-deps server test test-go test-web test-browser load bench bench-vote fuzz clean
+.PHONY: run build web web-deps server test test-go test-web test-browser lighthouse load bench bench-vote fuzz clean
 
 run: build
 	@echo "==> starting Anju with the demo data (Ctrl-C stops it)"
@@ -49,6 +49,16 @@ test/browser/node_modules/.package-lock.json: test/browser/package-lock.json
 
 test-browser: build test/browser/node_modules/.package-lock.json
 	cd test/browser && $(NPM) test
+
+# Lighthouse scores of the demo's resident page and notice board (mobile,
+# simulated throttling) with Debian's Chromium; prints figures, never fails on
+# a low score, and is not part of make test (see test/lighthouse/README.md).
+test/lighthouse/node_modules/.package-lock.json: test/lighthouse/package-lock.json
+	cd test/lighthouse && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+lighthouse: build test/lighthouse/node_modules/.package-lock.json
+	cd test/lighthouse && node run.mjs
 
 # A load run against a server you started (see README, "Load").
 load:
