@@ -23,12 +23,13 @@ setUnauthorizedHandler(() => void router.replace(signInPath()))
 // The server may have written the page's first screen into #app
 // (server/webui/firstscreen.go): mount once the route's screen has loaded,
 // so the real screen replaces it, not an empty frame — in the resident's
-// language (English is fetched first when chosen). Then fetch the other
-// screens while the phone is idle.
+// language (English is fetched first when chosen).
 const app = createApp(App).use(i18n).use(router)
 void Promise.all([router.isReady(), localeReady(i18n)]).then(() => {
   app.mount('#app')
-  void prefetchScreens()
+  // Where a service worker runs it precaches every screen (off the main
+  // thread); where none can (WeChat on iOS), fetch them here.
+  if (!('serviceWorker' in navigator)) void prefetchScreens()
 })
 
 // A vote or a complaint (with its photos) kept while offline goes out at

@@ -12,17 +12,21 @@
 //   /progress      the construction progress (形象进度)
 //   /rating        the satisfaction rating after acceptance
 import { createRouter, createWebHistory, type RouterHistory } from 'vue-router'
+import { whenIdle } from '../shared/idle'
 import { session, signInPath } from './session'
 import HomeView from './views/HomeView.vue'
 import BuildingView from './views/BuildingView.vue'
+import BoardView from './views/BoardView.vue'
 
-// The QR code's landing page and the home page come with the app; every
+// The QR codes' pages (a building's landing page, a community's notice
+// board) and the home page come with the app; every
 // other screen is a chunk of its own, fetched when first needed, so the first
 // screen on a weak line carries none of them (issue 11: budget checked by
-// scripts/check-bundles.mjs). Once the first screen is up, prefetchScreens
-// fetches them all while the phone is idle: a resident who then loses the
-// line (and has no service worker to keep them, as in WeChat on iOS) still
-// reaches every screen, a complaint written offline its list included.
+// scripts/check-bundles.mjs). The service worker precaches them all; where
+// there is none (WeChat on iOS), main.ts calls prefetchScreens once the first
+// screen is up, which fetches them while the phone is idle: a resident who
+// then loses the line still reaches every screen, a complaint written
+// offline its list included.
 const screens = {
   plan: () => import('./views/PlanView.vue'),
   vote: () => import('./views/VoteChoose.vue'),
@@ -31,7 +35,6 @@ const screens = {
   receipt: () => import('./views/ReceiptView.vue'),
   needs: () => import('./views/NeedsView.vue'),
   notices: () => import('./views/NoticesView.vue'),
-  board: () => import('./views/BoardView.vue'),
   complaints: () => import('./views/ComplaintsView.vue'),
   complaintNew: () => import('./views/ComplaintNewView.vue'),
   complaint: () => import('./views/ComplaintView.vue'),
@@ -55,11 +58,6 @@ export function prefetchScreens(idle: (run: () => void) => void = whenIdle): Pro
   })
 }
 
-function whenIdle(run: () => void): void {
-  if (typeof window !== 'undefined' && 'requestIdleCallback' in window) window.requestIdleCallback(run, { timeout: 3000 })
-  else setTimeout(run, 200)
-}
-
 export function createResidentRouter(history: RouterHistory = createWebHistory('/')) {
   const router = createRouter({
     history,
@@ -73,7 +71,7 @@ export function createResidentRouter(history: RouterHistory = createWebHistory('
       { path: '/receipt', name: 'receipt', component: screens.receipt, meta: { auth: true } },
       { path: '/needs', name: 'needs', component: screens.needs, meta: { auth: true } },
       { path: '/notices', name: 'notices', component: screens.notices, meta: { auth: true } },
-      { path: '/c/:token', name: 'board', component: screens.board, props: true },
+      { path: '/c/:token', name: 'board', component: BoardView, props: true },
       { path: '/complaints', name: 'complaints', component: screens.complaints, meta: { auth: true } },
       { path: '/complaints/new', name: 'complaint-new', component: screens.complaintNew, meta: { auth: true } },
       { path: '/complaints/:id(\\d+)', name: 'complaint', component: screens.complaint, props: true, meta: { auth: true } },
