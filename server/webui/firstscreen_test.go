@@ -68,6 +68,19 @@ func app(t *testing.T, root fstest.MapFS) *echo.Echo {
 		}
 		return echo.NewHTTPError(http.StatusNotFound)
 	})
+	e.GET("/api/v1/public/communities/:token", func(c echo.Context) error {
+		if c.Param("token") != "board" {
+			return echo.NewHTTPError(http.StatusNotFound)
+		}
+		return c.JSON(200, map[string]any{
+			"community": map[string]any{"id": 2, "name": "纺织厂家属院", "address": "交通路18号", "built_year": 1991},
+			"district":  map[string]any{"id": 3, "name": "驿城区"},
+			"plan": map[string]any{"title": "改造方案", "summary": "屋顶防水、雨污分流", "voting_opens_at": "2026-12-07T02:00:00Z",
+				"voting_closes_at": "2027-01-06T10:00:00Z", "closed_at": "2026-12-30T04:00:00Z"},
+			"participation": map[string]any{"eligible": 72, "voted": 48},
+			"notices":       []any{},
+		})
+	})
 	register(e, root)
 	return e
 }
@@ -175,6 +188,21 @@ func TestTheLandingPageCarriesItsFirstScreen(t *testing.T) {
 		rec := get(e, p, "")
 		if rec.Code != 200 || decode(t, rec) != page {
 			t.Errorf("%s: want the plain page, got %d %q", p, rec.Code, rec.Body.String())
+		}
+	}
+}
+
+func TestTheNoticeBoardCarriesItsFirstScreen(t *testing.T) {
+	e := app(t, built(t))
+	html := decode(t, get(e, "/c/board", "br"))
+	for _, want := range []string{
+		`data-first-screen="board"`, "<h1>纺织厂家属院</h1>", `<p class="plan-title">改造方案</p>`,
+		`<p class="pre">屋顶防水、雨污分流</p>`, // the largest text of the screen, painted before the app runs
+		"2026年12月7日 10:00 – 2026年12月30日 12:00", // a vote closed early shows when it closed
+		"已有 48 户参与，共 72 户", `"path":"/public/communities/board"`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the board lacks %q:\n%s", want, html)
 		}
 	}
 }
