@@ -162,16 +162,17 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	metrics := newMetrics()
 	// observe calls the error handler itself, so it logs and counts the status
 	// the client got; the recoverer sits inside it so a panic is counted as a 500.
-	e.Use(requestID(), securityHeaders(), observe(log, metrics), recoverer(log), httpx.CleanInput)
+	e.Use(requestID(), securityHeaders(), observe(log, metrics), recoverer(log), httpx.CleanInput,
+		// Answers are compressed for the phone; the web app's files come
+		// compressed from the build (webui).
+		httpx.Compress("/api/", "/open311/"))
 
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", func(c echo.Context) error { return ready(c, db) })
 	e.GET("/metrics", echo.WrapHandler(metrics.handler()))
 
 	guard := auth.NewGuard(tokens, db, reg.Principal)
-	// Answers are compressed for the phone (httpx.Compress); the web app's files
-	// come compressed from the build (webui).
-	api := e.Group("/api/v1", httpx.Compress())
+	api := e.Group("/api/v1")
 	router := httpx.NewRouter(api, "/api/v1", map[httpx.Access]echo.MiddlewareFunc{
 		httpx.Staff:     guard.Staff(),
 		httpx.City:      guard.Staff(auth.RoleCity),
@@ -194,7 +195,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	feedback.NewHandlers(fb).Routes(router)
 	geo := open311.NewHandlers(open311.NewKeys(db, auditLog), fb)
 	geo.KeyRoutes(router)
-	geoRouter := httpx.NewRouter(e.Group("/open311/v2", httpx.Compress()), "/open311/v2", nil)
+	geoRouter := httpx.NewRouter(e.Group("/open311/v2"), "/open311/v2", nil)
 	geo.Routes(geoRouter)
 	var doc map[string]any
 	router.Add(httpx.Route{Method: http.MethodGet, Path: "/openapi.json", Access: httpx.Public, Tag: "meta",

@@ -29,7 +29,10 @@ var notCompressed = []string{
 // Content-Encoding already, which this leaves alone. The negotiation, the
 // buffering up to the threshold, Flush and the removal of Accept-Ranges are
 // CAFxX/httpcompression's (well tested; we would only get them wrong again).
-func Compress() echo.MiddlewareFunc {
+// With prefixes, only requests whose path starts with one are compressed:
+// the server-wide middleware leaves the web app's files alone (a group's
+// middleware would add catch-all routes, and 405s would turn into 404s).
+func Compress(prefixes ...string) echo.MiddlewareFunc {
 	adapter, err := httpcompression.DefaultAdapter(
 		httpcompression.MinSize(CompressMin),
 		httpcompression.ContentTypes(notCompressed, true),
@@ -45,6 +48,9 @@ func Compress() echo.MiddlewareFunc {
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			if !hasPrefix(c.Request().URL.Path, prefixes) {
+				return next(c)
+			}
 			if strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/event-stream") {
 				return next(c) // EventSource: every event must leave at once
 			}
@@ -66,6 +72,18 @@ func Compress() echo.MiddlewareFunc {
 			return nil
 		}
 	}
+}
+
+func hasPrefix(path string, prefixes []string) bool {
+	if len(prefixes) == 0 {
+		return true
+	}
+	for _, p := range prefixes {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // AcceptsEncoding tells whether the request's Accept-Encoding admits enc

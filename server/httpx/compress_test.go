@@ -18,8 +18,10 @@ func compressing(t *testing.T) *echo.Echo {
 	t.Helper()
 	e := echo.New()
 	e.HTTPErrorHandler = ErrorHandler(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	g := e.Group("/api", Compress())
+	e.Use(Compress("/api/"))
+	g := e.Group("/api")
 	big := map[string]string{"text": strings.Repeat("居民同意改造方案。", 100)}
+	e.GET("/elsewhere", func(c echo.Context) error { return c.JSON(200, big) })
 	g.GET("/big", func(c echo.Context) error { return c.JSON(200, big) })
 	g.GET("/small", func(c echo.Context) error { return c.JSON(200, map[string]int{"n": 1}) })
 	g.GET("/fail", func(c echo.Context) error {
@@ -90,6 +92,9 @@ func TestAnswersAreCompressedAsThePhoneAccepts(t *testing.T) {
 		if tc.want != "" && rec.Body.Len()*3 > plain.Body.Len() {
 			t.Errorf("Accept-Encoding %q: %d bytes of %d; repetitive JSON compresses far better", tc.accept, rec.Body.Len(), plain.Body.Len())
 		}
+	}
+	if rec := call(e, "/elsewhere", "br"); rec.Header().Get("Content-Encoding") != "" {
+		t.Errorf("a path outside the prefixes is left alone: %q", rec.Header().Get("Content-Encoding"))
 	}
 	if rec := call(e, "/api/small", "br"); rec.Header().Get("Content-Encoding") != "" || body(t, rec) != "{\"n\":1}\n" {
 		t.Errorf("an answer under %d bytes goes out as it is: %q", CompressMin, rec.Header().Get("Content-Encoding"))

@@ -197,7 +197,7 @@ func TestTheNoticeBoardCarriesItsFirstScreen(t *testing.T) {
 	html := decode(t, get(e, "/c/board", "br"))
 	for _, want := range []string{
 		`data-first-screen="board"`, "<h1>纺织厂家属院</h1>", `<p class="plan-title">改造方案</p>`,
-		`<p class="pre">屋顶防水、雨污分流</p>`, // the largest text of the screen, painted before the app runs
+		`<p class="pre">屋顶防水、雨污分流</p>`,         // the largest text of the screen, painted before the app runs
 		"2026年12月7日 10:00 – 2026年12月30日 12:00", // a vote closed early shows when it closed
 		"已有 48 户参与，共 72 户", `"path":"/public/communities/board"`,
 	} {
