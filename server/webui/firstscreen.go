@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"time"
 
@@ -50,6 +51,10 @@ var screens = template.Must(template.New("").Funcs(template.FuncMap{
 	},
 }).Parse(firstScreenHTML))
 
+// tokenShape is what a QR code's token can look like (registry tokens are
+// base32); anything else is not asked for, and never reaches a URL built here.
+var tokenShape = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
 // prefetchID is the id of the script element that carries the API answer;
 // web/src/api/prefetch.ts reads it.
 const prefetchID = "anju-prefetch"
@@ -64,8 +69,11 @@ const appRoot = `<div id="app"></div>`
 func renderFirstScreen(e *echo.Echo, r *http.Request, p string, page []byte) []byte {
 	for _, fs := range firstScreens {
 		token, ok := strings.CutPrefix(p, fs.prefix)
-		if !ok || token == "" || strings.Contains(token, "/") {
+		if !ok {
 			continue
+		}
+		if !tokenShape.MatchString(token) {
+			return nil // no token looks like that: the app says "not found"
 		}
 		apiPath := fs.api + token
 		body := askAPI(e, r, "/api/v1"+apiPath)

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"anju/server/httpx"
+	"anju/test/fixture"
 )
 
 const page = `<!doctype html><html><head><script type="module" src="/assets/index-x.js"></script></head>` +
@@ -97,21 +98,7 @@ func get(e *echo.Echo, path, acceptEncoding string) *httptest.ResponseRecorder {
 
 func decode(t *testing.T, rec *httptest.ResponseRecorder) string {
 	t.Helper()
-	var r io.Reader = rec.Body
-	switch rec.Header().Get("Content-Encoding") {
-	case "br":
-		r = brotli.NewReader(rec.Body)
-	case "gzip":
-		gr, err := gzip.NewReader(rec.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = gr
-	case "":
-	default:
-		t.Fatalf("unexpected encoding %q", rec.Header().Get("Content-Encoding"))
-	}
-	b, err := io.ReadAll(r)
+	b, err := fixture.Decoded(rec.Header().Get("Content-Encoding"), rec.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,6 +190,16 @@ func TestTheNoticeBoardCarriesItsFirstScreen(t *testing.T) {
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the board lacks %q:\n%s", want, html)
+		}
+	}
+}
+
+func TestOddTokensGetThePlainPage(t *testing.T) {
+	e := app(t, built(t))
+	for _, p := range []string{"/b/a%20b", "/b/a%3Fx=1", "/b/%00", "/b/a%23b", "/c/%E4%BD%A0%20%22", "/b/" + strings.Repeat("x", 5000)} {
+		rec := get(e, p, "br")
+		if rec.Code != 200 || decode(t, rec) != page {
+			t.Errorf("%s: want the plain page, got %d %q", p, rec.Code, rec.Body.String())
 		}
 	}
 }
