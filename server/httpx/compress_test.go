@@ -1,7 +1,6 @@
 package httpx
 
 import (
-	"compress/gzip"
 	"errors"
 	"io"
 	"log/slog"
@@ -10,8 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/andybalholm/brotli"
 	"github.com/labstack/echo/v4"
+
+	"anju/test/fixture"
 )
 
 func compressing(t *testing.T) *echo.Echo {
@@ -54,18 +54,7 @@ func call(e *echo.Echo, path, accept string, hdr ...string) *httptest.ResponseRe
 
 func body(t *testing.T, rec *httptest.ResponseRecorder) string {
 	t.Helper()
-	var r io.Reader = rec.Body
-	switch rec.Header().Get("Content-Encoding") {
-	case "br":
-		r = brotli.NewReader(rec.Body)
-	case "gzip":
-		gr, err := gzip.NewReader(rec.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = gr
-	}
-	b, err := io.ReadAll(r)
+	b, err := fixture.Decoded(rec.Header().Get("Content-Encoding"), rec.Body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,11 @@
 package api_test
 
 import (
-	"compress/gzip"
-	"io"
 	"net/http"
 	"testing"
 	"time"
 
-	"github.com/andybalholm/brotli"
+	"anju/test/fixture"
 )
 
 // TestAnswersReachPhonesCompressed: the landing data a QR code opens (and
@@ -30,18 +28,7 @@ func TestAnswersReachPhonesCompressed(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer res.Body.Close()
-			var r io.Reader = res.Body
-			switch res.Header.Get("Content-Encoding") {
-			case "br":
-				r = brotli.NewReader(res.Body)
-			case "gzip":
-				gz, err := gzip.NewReader(res.Body)
-				if err != nil {
-					t.Fatal(err)
-				}
-				r = gz
-			}
-			raw, err := io.ReadAll(r)
+			raw, err := fixture.Decoded(res.Header.Get("Content-Encoding"), res.Body)
 			if err != nil {
 				t.Fatalf("Accept-Encoding %q: %v", accept, err)
 			}
