@@ -3,22 +3,15 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { apiError, json, mockFetch } from '../test/fetchMock'
-import { plan, receipt } from '../test/fixtures'
+import { ballotRequest, plan, receipt } from '../test/fixtures'
 import { mountResident, resetResident, signedIn } from '../test/mountApp'
-import type { BallotRequest } from '../api/types'
 import { ensureDraft, setMgmtChoice, setPlanChoice, setSignature } from './draft'
 import { flush, outbox, submitVote, voteOutbox } from './outbox'
 import { installSendTriggers } from './sendTriggers'
 import { startSession } from './session'
 import { state } from './store'
 
-const body: BallotRequest = {
-  plan_id: 7,
-  plan_choice: 'agree',
-  management_choice: 'agree',
-  signature: 'data:image/png;base64,iVBORw0KGgo=',
-  replaces: null,
-}
+const body = ballotRequest()
 
 beforeEach(() => {
   resetResident()

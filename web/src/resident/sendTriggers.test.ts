@@ -6,22 +6,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ref } from 'vue'
 import { json, mockFetch } from '../test/fetchMock'
 import { complaint, resetFeedbackState } from '../test/feedbackFixtures'
-import { receipt } from '../test/fixtures'
+import { ballotRequest, receipt } from '../test/fixtures'
 import { resetResident, signedIn } from '../test/mountApp'
-import type { BallotRequest } from '../api/types'
 import { complaintOutbox, queuedComplaints, setComplaintStore, submitComplaint } from './complaintOutbox'
 import { memoryStore } from './complaintQueue'
 import { outbox, submitVote, voteOutbox } from './outbox'
 import { RETRY_FIRST_MS, RETRY_MAX_MS, installSendTriggers, retryDelay, type Outbox } from './sendTriggers'
 import { state } from './store'
 
-const body: BallotRequest = {
-  plan_id: 7,
-  plan_choice: 'agree',
-  management_choice: 'agree',
-  signature: 'data:image/png;base64,iVBORw0KGgo=',
-  replaces: null,
-}
+const body = ballotRequest()
 
 /** An outbox whose sends fail until `deliver` is set. */
 function fakeOutbox() {

@@ -3,13 +3,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { apiError, json, mockFetch } from '../test/fetchMock'
-import { me, plan, receipt } from '../test/fixtures'
+import { me, plan, receipt, SIGNATURE } from '../test/fixtures'
 import { mountResident, resetResident, signedIn } from '../test/mountApp'
 import { draft, ensureDraft, setMgmtChoice, setPlanChoice, setSignature } from './draft'
 import { outbox } from './outbox'
 import { state } from './store'
 
-const SIGNATURE = 'data:image/png;base64,iVBORw0KGgo='
 
 beforeEach(() => {
   resetResident()

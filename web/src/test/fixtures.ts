@@ -1,5 +1,5 @@
 // Data shaped like the API's answers in docs/API.md.
-import type { HouseholdSignIn, Me, Plan, PublicBuilding, Receipt } from '../api/types'
+import type { BallotRequest, HouseholdSignIn, Me, Plan, PublicBuilding, Receipt } from '../api/types'
 
 const future = (days: number) => new Date(Date.now() + days * 86400_000).toISOString()
 const past = (days: number) => new Date(Date.now() - days * 86400_000).toISOString()
@@ -102,3 +102,11 @@ export function receipt(over: Partial<Receipt> = {}): Receipt {
 }
 
 export { future, past }
+
+/** A signature the tests send (the PNG header only: the server is mocked). */
+export const SIGNATURE = 'data:image/png;base64,iVBORw0KGgo='
+
+/** The body of PUT /me/ballot: agree twice, a first vote. */
+export function ballotRequest(over: Partial<BallotRequest> = {}): BallotRequest {
+  return { plan_id: 7, plan_choice: 'agree', management_choice: 'agree', signature: SIGNATURE, replaces: null, ...over }
+}
