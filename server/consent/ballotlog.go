@@ -105,7 +105,7 @@ func (b *BallotLog) ExistingLogOf(ctx context.Context, planID int64) (int64, err
 // voteOf is the log's view of a revision.
 func voteOf(r *Revision, replaces string) *votelog.Vote {
 	return &votelog.Vote{PlanID: r.PlanID, HouseholdID: r.HouseholdID, Revision: r.Revision, Replaces: replaces,
-		PlanChoice: r.PlanChoice, ManagementChoice: r.ManagementChoice, Channel: r.Channel,
+		PlanChoice: r.PlanChoice, ManagementChoice: r.ManagementChoice, Channel: r.Channel, Evidence: r.Evidence,
 		SignatureSHA256: r.SignatureSHA256, EvidenceSHA256: r.EvidenceSHA256, RecordedBy: r.RecordedBy,
 		RecordedAt: r.RecordedAt}
 }

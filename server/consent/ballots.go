@@ -9,12 +9,18 @@ import (
 	"time"
 
 	"anju/server/problem"
+	"anju/server/votelog"
 )
 
-// Channels a vote arrives through.
+// Channels a vote arrives through, and how it was confirmed (one home:
+// votelog, the record's format).
 const (
-	ChannelOnline = "online"
-	ChannelPaper  = "paper"
+	ChannelOnline = votelog.ChannelOnline
+	ChannelPaper  = votelog.ChannelPaper
+
+	EvidenceSignature     = votelog.EvidenceSignature
+	EvidenceHouseholdCode = votelog.EvidenceHouseholdCode
+	EvidencePaperForm     = votelog.EvidencePaperForm
 )
 
 // Ballot is a household's current vote (表决票) on one plan version: exactly
@@ -46,14 +52,17 @@ type Revision struct {
 	ReplacesID       *int64
 	SignaturePNG     []byte `gorm:"column:signature_png"`
 	SignatureSHA256  string `gorm:"column:signature_sha256"`
-	EvidenceFileID   *int64
-	EvidenceSHA256   string `gorm:"column:evidence_sha256"`
-	IdempotencyKey   *string
-	RequestHash      string
-	ClientIP         string `gorm:"column:client_ip"`
-	RecordedAt       time.Time
-	PrevHash         string
-	Hash             string
+	// Evidence is how the vote was confirmed (EvidenceSignature …); "" on
+	// revisions recorded before it was kept (see Kind).
+	Evidence       string
+	EvidenceFileID *int64
+	EvidenceSHA256 string `gorm:"column:evidence_sha256"`
+	IdempotencyKey *string
+	RequestHash    string
+	ClientIP       string `gorm:"column:client_ip"`
+	RecordedAt     time.Time
+	PrevHash       string
+	Hash           string
 }
 
 // TableName binds Revision to its table.
@@ -84,18 +93,27 @@ func (r *Revision) digest() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// Kind is how the revision was confirmed; for one recorded before the
+// evidence was kept, what its channel implied then.
+func (r *Revision) Kind() string {
+	return (&votelog.Vote{Channel: r.Channel, Evidence: r.Evidence}).Kind()
+}
+
 // Receipt is what a household gets back for a vote (回执).
 type Receipt struct {
-	ID               int64     `json:"id"`
-	PlanID           int64     `json:"plan_id"`
-	HouseholdID      int64     `json:"household_id"`
-	Revision         int       `json:"revision"`
-	PlanChoice       string    `json:"plan_choice"`
-	ManagementChoice string    `json:"management_choice"`
-	Channel          string    `json:"channel"`
-	RecordedAt       time.Time `json:"recorded_at"`
-	ChangeableUntil  time.Time `json:"changeable_until"`
-	Replaces         *int64    `json:"replaces"`
+	ID               int64  `json:"id"`
+	PlanID           int64  `json:"plan_id"`
+	HouseholdID      int64  `json:"household_id"`
+	Revision         int    `json:"revision"`
+	PlanChoice       string `json:"plan_choice"`
+	ManagementChoice string `json:"management_choice"`
+	Channel          string `json:"channel"`
+	// Evidence is how the vote was confirmed: "signature" (drawn),
+	// "household_code" (the code typed again) or "paper_form".
+	Evidence        string    `json:"evidence"`
+	RecordedAt      time.Time `json:"recorded_at"`
+	ChangeableUntil time.Time `json:"changeable_until"`
+	Replaces        *int64    `json:"replaces"`
 	// RecordedBy is the staff member who recorded a paper ballot.
 	RecordedBy *string `json:"recorded_by"`
 	Hash       string  `json:"hash"`
@@ -103,7 +121,7 @@ type Receipt struct {
 
 func receiptOf(r *Revision, closes time.Time, recordedBy *string) *Receipt {
 	return &Receipt{ID: r.ID, PlanID: r.PlanID, HouseholdID: r.HouseholdID, Revision: r.Revision,
-		PlanChoice: r.PlanChoice, ManagementChoice: r.ManagementChoice, Channel: r.Channel,
+		PlanChoice: r.PlanChoice, ManagementChoice: r.ManagementChoice, Channel: r.Channel, Evidence: r.Kind(),
 		RecordedAt: r.RecordedAt, ChangeableUntil: closes, Replaces: r.ReplacesID, RecordedBy: recordedBy, Hash: r.Hash}
 }
 
@@ -132,9 +150,15 @@ func (o *OptionalID) UnmarshalJSON(b []byte) error {
 
 // BallotInput is a household's vote as the phone sends it.
 type BallotInput struct {
-	PlanID           int64      `json:"plan_id"`
-	PlanChoice       string     `json:"plan_choice"`
-	ManagementChoice string     `json:"management_choice"`
-	Signature        string     `json:"signature"`
-	Replaces         OptionalID `json:"replaces"`
+	PlanID           int64  `json:"plan_id"`
+	PlanChoice       string `json:"plan_choice"`
+	ManagementChoice string `json:"management_choice"`
+	// Evidence is how the household confirms the vote: "signature" (the
+	// default: Signature holds the drawing) or "household_code" (for whoever
+	// cannot draw: HouseholdCode holds the code from the household's slip,
+	// checked like a sign-in and never stored).
+	Evidence      string     `json:"evidence,omitempty"`
+	Signature     string     `json:"signature,omitempty"`
+	HouseholdCode string     `json:"household_code,omitempty"`
+	Replaces      OptionalID `json:"replaces"`
 }

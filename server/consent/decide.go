@@ -95,7 +95,8 @@ func rollEntry(id int64, ownerGroup string, areaCenti int64, v *votelog.Vote) vo
 		e.Head = "household:" + strconv.FormatInt(id, 10)
 	}
 	if v != nil {
-		e.Voted, e.Plan, e.Management, e.Paper = true, v.PlanChoice, v.ManagementChoice, v.Channel == ChannelPaper
+		e.Voted, e.Plan, e.Management = true, v.PlanChoice, v.ManagementChoice
+		e.Paper, e.ByCode = v.Channel == ChannelPaper, v.Kind() == EvidenceHouseholdCode
 	}
 	return e
 }

@@ -77,7 +77,7 @@ func (s *Service) RecordPaper(ctx context.Context, by *auth.Staff, planID int64,
 			return err
 		}
 		rev := &Revision{PlanID: t.ID, HouseholdID: hh.ID, PlanChoice: in.PlanChoice, ManagementChoice: in.ManagementChoice,
-			Channel: ChannelPaper, RecordedBy: &by.ID, SignaturePNG: []byte{}, EvidenceFileID: &stored.ID,
+			Channel: ChannelPaper, Evidence: EvidencePaperForm, RecordedBy: &by.ID, SignaturePNG: []byte{}, EvidenceFileID: &stored.ID,
 			EvidenceSHA256: stored.SHA256, RequestHash: "paper:" + stored.SHA256}
 		receipt, err = s.recordVote(tx, t, logID, rev, in.Replaces, by.Actor())
 		if err != nil {

@@ -49,9 +49,9 @@ const insertBallotSQL = `INSERT INTO ballots (id, plan_id, household_id, revisio
 	plan_choice, management_choice, channel, recorded_at, created_at) VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $8)`
 
 const insertRevisionSQL = `INSERT INTO ballot_revisions (id, ballot_id, plan_id, household_id, revision,
-	plan_choice, management_choice, channel, replaces_id, signature_png, signature_sha256, evidence_sha256,
+	plan_choice, management_choice, channel, evidence, replaces_id, signature_png, signature_sha256, evidence_sha256,
 	idempotency_key, request_hash, client_ip, recorded_at, prev_hash, hash)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', $12, $13, $14, $15, $16, $17)`
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', $13, $14, $15, $16, $17, $18)`
 
 const updateBallotSQL = `UPDATE ballots SET revision = $2, plan_choice = $3, management_choice = $4, channel = $5,
 	recorded_at = $6, current_revision_id = $7 WHERE id = $1`
@@ -130,7 +130,7 @@ func (s *Service) castPipelined(ctx context.Context, v voter, logID int64, rev *
 		leaf := votelog.Encode(voteOf(rev, replaces))
 		rev.PrevHash, rev.Hash = replaces, hex.EncodeToString(tlog.LeafHash(leaf))
 		b.Queue(insertRevisionSQL, rev.ID, rev.BallotID, rev.PlanID, rev.HouseholdID, rev.Revision, rev.PlanChoice,
-			rev.ManagementChoice, rev.Channel, rev.ReplacesID, rev.SignaturePNG, rev.SignatureSHA256, rev.IdempotencyKey,
+			rev.ManagementChoice, rev.Channel, rev.Evidence, rev.ReplacesID, rev.SignaturePNG, rev.SignatureSHA256, rev.IdempotencyKey,
 			rev.RequestHash, rev.ClientIP, now, rev.PrevHash, rev.Hash)
 		s.ballots.logs.QueueAppend(b, logID, rev.ID, leaf)
 		if st.ballotID != nil {

@@ -15,10 +15,15 @@ import (
 )
 
 // RollHeader is the consent roll's header row (表决名册).
-var RollHeader = []string{"楼栋", "单元", "楼层", "房号", "业主", "面积(m²)", "改造方案", "物业管理模式", "方式", "时间(北京时间)", "签名/纸质表", "录入人员"}
+var RollHeader = []string{"楼栋", "单元", "楼层", "房号", "业主", "面积(m²)", "改造方案", "物业管理模式", "方式", "时间(北京时间)", "确认方式", "录入人员"}
 
 var choiceZh = map[string]string{Agree: "同意", Disagree: "不同意", Abstain: "弃权"}
 var channelZh = map[string]string{ChannelOnline: "手机", ChannelPaper: "纸质"}
+
+// evidenceZh names how each vote was confirmed; a vote confirmed by code
+// says plainly that no signature was drawn, for the committee's follow-up.
+var evidenceZh = map[string]string{EvidenceSignature: "手写签名", EvidenceHouseholdCode: "输入户码确认（无手写签名）",
+	EvidencePaperForm: "纸质表照片"}
 
 // RollXLSX builds the consent roll of a project's current plan for the
 // archive: every household in scope, voters or not, owners masked.
@@ -66,14 +71,7 @@ func (s *Service) RollXLSX(ctx context.Context, by *auth.Staff, projectID int64)
 		if v := r.vote; v != nil {
 			row[6], row[7], row[8] = choiceZh[v.PlanChoice], choiceZh[v.ManagementChoice], channelZh[v.Channel]
 			row[9] = v.RecordedAt.In(beijing).Format("2006-01-02 15:04:05")
-			switch {
-			case v.SignatureSHA256 != "":
-				row[10] = "有签名"
-			case v.EvidenceSHA256 != "":
-				row[10] = "纸质表照片"
-			default:
-				row[10] = "无"
-			}
+			row[10] = evidenceZh[v.Kind()]
 			if v.RecordedBy != nil {
 				row[11] = staff[*v.RecordedBy]
 			}

@@ -52,6 +52,31 @@ func (in *BallotInput) validate() error {
 	return valid.OneOf("management_choice", in.ManagementChoice, Agree, Disagree, Abstain)
 }
 
+// confirmation checks how the vote is confirmed, and decodes the signature
+// of a signed one (nil for a vote confirmed by the household code, which the
+// caller checks). The evidence defaults to a signature, as before it could
+// be chosen.
+func (in *BallotInput) confirmation() (*Signature, error) {
+	switch in.Evidence {
+	case "", EvidenceSignature:
+		if in.HouseholdCode != "" {
+			return nil, problem.Field("household_code", `is sent only with "evidence": %q; a signed vote needs no code`, EvidenceHouseholdCode)
+		}
+		in.Evidence = EvidenceSignature
+		return DecodeSignature(in.Signature)
+	case EvidenceHouseholdCode:
+		if in.Signature != "" {
+			return nil, problem.Field("signature", `is not sent with "evidence": %q: confirm the vote either by drawing or by the household code`, EvidenceHouseholdCode)
+		}
+		if in.HouseholdCode == "" {
+			return nil, problem.Field("household_code", "is required: type the 8-character code on your household slip to confirm the vote")
+		}
+		return &Signature{PNG: []byte{}}, nil
+	default:
+		return nil, valid.OneOf("evidence", in.Evidence, EvidenceSignature, EvidenceHouseholdCode)
+	}
+}
+
 func checkIdempotencyKey(key string) error {
 	if len(key) > 100 {
 		return problem.Invalid("invalid_idempotency_key", "The Idempotency-Key header is at most 100 characters.")
@@ -127,14 +152,21 @@ func (s *Service) cast(ctx context.Context, v voter, in BallotInput, idemKey, cl
 	if err := checkIdempotencyKey(idemKey); err != nil {
 		return nil, err
 	}
-	sig, err := DecodeSignature(in.Signature)
+	sig, err := in.confirmation()
 	if err != nil {
 		return nil, err
+	}
+	if in.Evidence == EvidenceHouseholdCode {
+		// Checked before anything is written or locked: a wrong code
+		// records nothing and counts as a wrong guess for the room.
+		if err := s.registry.ConfirmCode(ctx, v.id, in.HouseholdCode, clientIP); err != nil {
+			return nil, err
+		}
 	}
 	reqHash := requestHash(in, sig.SHA256)
 	newRevision := func(householdID int64) *Revision {
 		rev := &Revision{PlanID: in.PlanID, HouseholdID: householdID, PlanChoice: in.PlanChoice, ManagementChoice: in.ManagementChoice,
-			Channel: ChannelOnline, SignaturePNG: sig.PNG, SignatureSHA256: sig.SHA256, RequestHash: reqHash, ClientIP: clientIP}
+			Channel: ChannelOnline, Evidence: in.Evidence, SignaturePNG: sig.PNG, SignatureSHA256: sig.SHA256, RequestHash: reqHash, ClientIP: clientIP}
 		if idemKey != "" {
 			rev.IdempotencyKey = &idemKey
 		}
@@ -273,7 +305,14 @@ func staffName(tx *gorm.DB, id int64) (string, error) {
 	return name, err
 }
 
+// requestHash tells a replay from another vote under the same key. It binds
+// the signature's hash, or for a vote confirmed by code only that kind: the
+// code itself never enters it (a fast hash of an 8-character code would let
+// anyone with the table find the code).
 func requestHash(in BallotInput, sigSHA string) string {
+	if in.Evidence == EvidenceHouseholdCode {
+		sigSHA = EvidenceHouseholdCode
+	}
 	replaces := "absent"
 	if in.Replaces.Set {
 		replaces = "null"

@@ -28,9 +28,12 @@ type Turnout struct {
 
 // Counted is one roll's result under a project's rule.
 type Counted struct {
-	Eligible   int        `json:"eligible"`
-	Voted      int        `json:"voted"`
-	Paper      int        `json:"paper"`
+	Eligible int `json:"eligible"`
+	Voted    int `json:"voted"`
+	Paper    int `json:"paper"`
+	// ByCode counts the online votes confirmed by typing the household code
+	// instead of drawing a signature.
+	ByCode     int        `json:"by_code"`
 	Plan       Question   `json:"plan"`
 	Management Question   `json:"management"`
 	Area       *AreaView  `json:"area,omitempty"`
@@ -45,9 +48,10 @@ type BuildingTally struct {
 	Counted
 }
 
-// NonVoter is a household that has not voted yet, owner masked, for the
-// door-to-door round.
-type NonVoter struct {
+// HouseholdLine is one household of the roll as the committee's lists show
+// it, owner masked: the non-voters for the door-to-door round, the votes
+// confirmed without a drawn signature for a follow-up on paper.
+type HouseholdLine struct {
 	HouseholdID  int64  `json:"household_id"`
 	BuildingID   int64  `json:"building_id"`
 	BuildingName string `json:"building_name"`
@@ -72,7 +76,11 @@ type ProjectTally struct {
 	Counted
 	Reached   bool            `json:"reached"`
 	Buildings []BuildingTally `json:"buildings"`
-	NonVoters []NonVoter      `json:"non_voters"`
+	NonVoters []HouseholdLine `json:"non_voters"`
+	// ConfirmedByCode are the households whose current vote was confirmed by
+	// the household code, not a drawn signature: the committee may follow
+	// them up on paper.
+	ConfirmedByCode []HouseholdLine `json:"confirmed_by_code"`
 	// RecordProblem says that leaves of the plan's log were left out of the
 	// count because they do not hash to their recorded hash.
 	RecordProblem string `json:"record_problem,omitempty"`
@@ -158,7 +166,7 @@ func count(rule string, percent int, rows []rollRow) (Counted, bool) {
 		entries = append(entries, rollEntry(r.ID, r.OwnerGroup, r.AreaCenti, r.vote))
 	}
 	res := votelog.Decide(rule, percent, entries)
-	c := Counted{Eligible: res.Eligible, Voted: res.Voted, Paper: res.Paper, Plan: res.Plan, Management: res.Management}
+	c := Counted{Eligible: res.Eligible, Voted: res.Voted, Paper: res.Paper, ByCode: res.ByCode, Plan: res.Plan, Management: res.Management}
 	if cc := res.CivilCode; cc != nil {
 		c.Area = &AreaView{TotalM2: valid.Cents(cc.Area.TotalCenti), ParticipatingM2: valid.Cents(cc.Area.ParticipatingCenti),
 			PlanAgreeM2: valid.Cents(cc.Area.PlanAgreeCenti), ManagementAgreeM2: valid.Cents(cc.Area.ManagementAgreeCenti)}
@@ -191,7 +199,8 @@ func (s *Service) tallyOf(ctx context.Context, prj *projects.View, plan *plans.P
 	t := &ProjectTally{ProjectID: prj.ID, PlanID: plan.ID, PlanVersion: plan.Version, Rule: prj.ConsentRule,
 		ThresholdPercent: prj.ThresholdPercent, ScopeBuildingID: prj.ScopeBuildingID,
 		VotingStatus: plan.VotingStatus(s.now()), VotingOpensAt: plan.VotingOpensAt, VotingClosesAt: plan.VotingClosesAt,
-		ClosedAt: plan.ClosedAt, Buildings: []BuildingTally{}, NonVoters: []NonVoter{}, RecordProblem: problem}
+		ClosedAt: plan.ClosedAt, Buildings: []BuildingTally{}, NonVoters: []HouseholdLine{},
+		ConfirmedByCode: []HouseholdLine{}, RecordProblem: problem}
 	t.Counted, t.Reached = count(prj.ConsentRule, prj.ThresholdPercent, rows)
 	for start := 0; start < len(rows); {
 		end := start
@@ -203,9 +212,13 @@ func (s *Service) tallyOf(ctx context.Context, prj *projects.View, plan *plans.P
 		start = end
 	}
 	for _, r := range rows {
-		if r.vote == nil {
-			t.NonVoters = append(t.NonVoters, NonVoter{HouseholdID: r.ID, BuildingID: r.BuildingID, BuildingName: r.BuildingName,
-				Entrance: r.Entrance, Floor: r.Floor, Room: r.Room, OwnerMasked: registry.MaskName(r.OwnerName)})
+		line := HouseholdLine{HouseholdID: r.ID, BuildingID: r.BuildingID, BuildingName: r.BuildingName,
+			Entrance: r.Entrance, Floor: r.Floor, Room: r.Room, OwnerMasked: registry.MaskName(r.OwnerName)}
+		switch {
+		case r.vote == nil:
+			t.NonVoters = append(t.NonVoters, line)
+		case r.vote.Kind() == EvidenceHouseholdCode:
+			t.ConfirmedByCode = append(t.ConfirmedByCode, line)
 		}
 	}
 	return t, nil

@@ -234,7 +234,7 @@ func create(ctx context.Context, a *app.App, staff *auth.Staff) (*registry.Commu
 		return nil, err
 	}
 	rng := mrand.New(mrand.NewPCG(1991, 2026))
-	var households []int64
+	var households []voter
 	for _, name := range []string{"1号楼", "2号楼", "3号楼"} {
 		b, err := a.Registry.CreateBuilding(ctx, staff, community.ID, registry.NewBuilding{Name: name})
 		if err != nil {
@@ -254,7 +254,7 @@ func create(ctx context.Context, a *app.App, staff *auth.Staff) (*registry.Commu
 					return nil, err
 				}
 				if !(name == tryBuilding && fmt.Sprintf("%d%02d", floor, flat) == tryRoom) {
-					households = append(households, h.ID)
+					households = append(households, voter{id: h.ID, code: h.Code})
 				}
 			}
 		}
@@ -301,9 +301,16 @@ func demoPlan() plans.Input {
 	}
 }
 
+// voter is a demo household with its code.
+type voter struct {
+	id   int64
+	code string
+}
+
 // castVotes records about two thirds of the households' votes, as if residents
-// had been voting for a while.
-func castVotes(ctx context.Context, a *app.App, planID int64, households []int64, rng *mrand.Rand) error {
+// had been voting for a while; a few confirm by typing their household code
+// instead of drawing, so the console's list of them is not empty.
+func castVotes(ctx context.Context, a *app.App, planID int64, households []voter, rng *mrand.Rand) error {
 	sig, err := SignatureDataURL(rng)
 	if err != nil {
 		return err
@@ -318,15 +325,18 @@ func castVotes(ctx context.Context, a *app.App, planID int64, households []int64
 			return consent.Abstain
 		}
 	}
-	for i, id := range households {
+	for i, h := range households {
 		if i%3 == 2 {
 			continue
 		}
-		p, err := a.Registry.Principal(ctx, id)
+		p, err := a.Registry.Principal(ctx, h.id)
 		if err != nil {
 			return err
 		}
 		in := consent.BallotInput{PlanID: planID, PlanChoice: pick(90), ManagementChoice: pick(80), Signature: sig}
+		if i%12 == 4 {
+			in.Signature, in.Evidence, in.HouseholdCode = "", consent.EvidenceHouseholdCode, h.code
+		}
 		if _, err := a.Consent.Cast(ctx, &p, in, "", "demo"); err != nil {
 			return err
 		}

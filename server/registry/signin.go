@@ -91,14 +91,58 @@ func (in *HouseholdLogin) normalise() (room, code string, err error) {
 	if in.Entrance, err = valid.Text("entrance", in.Entrance, false, 20); err != nil {
 		return "", "", err
 	}
-	if in.Code == "" {
-		return "", "", problem.Field("code", "is required: the 8-character code on your household slip")
-	}
-	code = NormalizeCode(in.Code)
-	if len(code) != CodeLength || strings.Trim(code, CodeAlphabet) != "" {
-		return "", "", problem.Field("code", "must be the %d characters on your household slip: letters and digits, never 0, 1, I, L or O", CodeLength)
+	if code, err = typedCode("code", in.Code); err != nil {
+		return "", "", err
 	}
 	return NormalizeRoom(room), code, nil
+}
+
+// typedCode checks and normalises a household code as typed in field.
+func typedCode(field, typed string) (string, error) {
+	if typed == "" {
+		return "", problem.Field(field, "is required: the %d-character code on your household slip", CodeLength)
+	}
+	code := NormalizeCode(typed)
+	if len(code) != CodeLength || strings.Trim(code, CodeAlphabet) != "" {
+		return "", problem.Field(field, "must be the %d characters on your household slip: letters and digits, never 0, 1, I, L or O", CodeLength)
+	}
+	return code, nil
+}
+
+var errWrongConfirmCode = problem.Unprocessable("wrong_household_code",
+	"This is not your household's code, so the vote was not recorded. Check the slip from your community committee and type its 8 characters again, or sign with your finger instead.").
+	With("field", "household_code")
+
+// ConfirmCode checks the household code typed by a signed-in household to
+// confirm a vote without drawing a signature (issue 11). It counts against
+// the room's guess limits exactly like a sign-in from the same address, so a
+// phone left signed in is no way around them; a correct code gives its
+// attempt back. The code is never stored.
+func (s *Service) ConfirmCode(ctx context.Context, householdID int64, typed, from string) error {
+	code, err := typedCode("household_code", typed)
+	if err != nil {
+		return err
+	}
+	var hs []Household
+	if err := s.db.WithContext(ctx).Where("id = ?", householdID).Limit(1).Find(&hs).Error; err != nil {
+		return err
+	}
+	if len(hs) == 0 {
+		return problem.Unauthorized("session_expired", "Your sign-in is no longer valid (the household is not on the roll); please sign in again.")
+	}
+	h := hs[0]
+	room, source := NormalizeRoom(h.Room), SourceOf(from)
+	if err := s.reserve(ctx, h.BuildingID, room, source); err != nil {
+		return err
+	}
+	match, err := s.hasher.Check(ctx, code, []string{h.CodeHash}, 1, auth.CodeParams)
+	if err != nil {
+		return errors.Join(err, s.refund(context.WithoutCancel(ctx), h.BuildingID, room, source))
+	}
+	if match < 0 {
+		return errWrongConfirmCode
+	}
+	return s.refund(context.WithoutCancel(ctx), h.BuildingID, room, source)
 }
 
 // candidates are the households a room names and the number of hashes every

@@ -54,3 +54,77 @@ func TestOnlyCanonicalLeavesDecode(t *testing.T) {
 		}
 	}
 }
+
+func TestVersion2CarriesTheEvidence(t *testing.T) {
+	v := sample()
+	v.Evidence = EvidencePaperForm
+	leaf := Encode(v)
+	want := "anju/ballot/v2\nplan 12\nhousehold 345\nrevision 2\nreplaces " + strings.Repeat("3f", 32) + "\nplan_choice agree\n" +
+		"management_choice abstain\nchannel paper\nevidence paper_form\nsignature_sha256 -\nevidence_sha256 " + strings.Repeat("ab", 32) +
+		"\nrecorded_by 3\nrecorded_at 2026-12-07T13:05:00.123456Z\nchain_hash -\n"
+	if string(leaf) != want {
+		t.Fatalf("leaf:\n%s\nwant:\n%s", leaf, want)
+	}
+	got, err := Decode(leaf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Evidence != EvidencePaperForm || got.Kind() != EvidencePaperForm || !bytes.Equal(Encode(got), leaf) {
+		t.Fatalf("decoded %+v", got)
+	}
+
+	code := &Vote{PlanID: 1, HouseholdID: 2, Revision: 1, PlanChoice: Agree, ManagementChoice: Agree, Channel: ChannelOnline,
+		Evidence: EvidenceHouseholdCode, RecordedAt: v.RecordedAt}
+	got, err = Decode(Encode(code))
+	if err != nil || got.Kind() != EvidenceHouseholdCode || got.SignatureSHA256 != "" {
+		t.Fatalf("a vote confirmed by code: %+v, %v", got, err)
+	}
+}
+
+func TestVersion1LeavesKeepTheirBytesAndTellTheirEvidence(t *testing.T) {
+	paper := Encode(sample()) // no evidence: version 1, as written before it existed
+	if !strings.HasPrefix(string(paper), FormatV1+"\n") || strings.Contains(string(paper), "evidence ") {
+		t.Fatalf("a vote without evidence is not encoded as version 1:\n%s", paper)
+	}
+	got, err := Decode(paper)
+	if err != nil || got.Evidence != "" || got.Kind() != EvidencePaperForm || !bytes.Equal(Encode(got), paper) {
+		t.Fatalf("version 1 paper leaf: %+v, %v", got, err)
+	}
+	online := sample()
+	online.Channel, online.SignatureSHA256, online.EvidenceSHA256, online.RecordedBy = ChannelOnline, strings.Repeat("5f", 32), "", nil
+	got, err = Decode(Encode(online))
+	if err != nil || got.Kind() != EvidenceSignature {
+		t.Fatalf("version 1 online leaf: %+v, %v", got, err)
+	}
+}
+
+func TestEvidenceMustFitTheVote(t *testing.T) {
+	sig := strings.Repeat("5f", 32)
+	at := time.Date(2026, 12, 7, 13, 5, 0, 0, time.UTC)
+	base := func() *Vote {
+		return &Vote{PlanID: 1, HouseholdID: 2, Revision: 1, PlanChoice: Agree, ManagementChoice: Agree, Channel: ChannelOnline,
+			Evidence: EvidenceSignature, SignatureSHA256: sig, RecordedAt: at}
+	}
+	if _, err := Decode(Encode(base())); err != nil {
+		t.Fatalf("a signed vote: %v", err)
+	}
+	for name, edit := range map[string]func(v *Vote){
+		"a signature without its hash":      func(v *Vote) { v.SignatureSHA256 = "" },
+		"a signature on paper":              func(v *Vote) { v.Channel = ChannelPaper },
+		"a code confirmation with an image": func(v *Vote) { v.Evidence = EvidenceHouseholdCode },
+		"a code confirmation on paper":      func(v *Vote) { v.Evidence, v.SignatureSHA256, v.Channel = EvidenceHouseholdCode, "", ChannelPaper },
+		"a paper form online":               func(v *Vote) { v.Evidence, v.EvidenceSHA256 = EvidencePaperForm, sig },
+		"a paper form without its photo":    func(v *Vote) { v.Evidence, v.Channel = EvidencePaperForm, ChannelPaper },
+		"an unknown kind":                   func(v *Vote) { v.Evidence = "fingerprint" },
+		"an absent kind":                    func(v *Vote) { v.Evidence = "-" },
+	} {
+		v := base()
+		edit(v)
+		if _, err := Decode(Encode(v)); err == nil {
+			t.Errorf("%s: decoded", name)
+		}
+	}
+	if _, err := Decode([]byte(strings.Replace(string(Encode(base())), "evidence signature\n", "", 1))); err == nil {
+		t.Error("a version 2 leaf without its evidence line decoded")
+	}
+}

@@ -85,6 +85,8 @@ type RollEntry struct {
 	Plan       string
 	Management string
 	Paper      bool
+	// ByCode: the vote was confirmed by the household code, not drawn.
+	ByCode bool
 }
 
 // AreaTally is the floor area behind a vote, in m² with two decimals.
@@ -180,7 +182,9 @@ func Reckon(roll []RollEntry, major bool) CivilCode {
 // Result is a roll's vote decided under a rule.
 type Result struct {
 	Eligible, Voted, Paper int
-	Plan, Management       Question
+	// ByCode counts the votes confirmed by the household code.
+	ByCode           int
+	Plan, Management Question
 	// CivilCode is the art. 278 reckoning; nil under the household rule.
 	CivilCode *CivilCode
 	Reached   bool
@@ -200,6 +204,9 @@ func Decide(rule string, percent int, roll []RollEntry) Result {
 		r.Voted++
 		if e.Paper {
 			r.Paper++
+		}
+		if e.ByCode {
+			r.ByCode++
 		}
 		pc, mc = pc.add(e.Plan), mc.add(e.Management)
 	}

@@ -540,12 +540,12 @@ describe('the committee console (1280×800) with a resident on a phone (360×740
     assert.equal(name, '表决名册')
     rollFile.title = String(rows[0][0])
     assert.match(String(rows[0][0]), new RegExp(`^${COMMUNITY} · \\d{4} · 方案第1版 · 导出于 \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}$`), 'row 1: the title')
-    assert.deepEqual(rows[1], ['楼栋', '单元', '楼层', '房号', '业主', '面积(m²)', '改造方案', '物业管理模式', '方式', '时间(北京时间)', '签名/纸质表', '录入人员'])
+    assert.deepEqual(rows[1], ['楼栋', '单元', '楼层', '房号', '业主', '面积(m²)', '改造方案', '物业管理模式', '方式', '时间(北京时间)', '确认方式', '录入人员'])
     assert.equal(rows.length, 2 + HOUSEHOLDS.length, 'title, header and one row per household, voters or not')
     const beijing = (iso) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19)
     const expected = HOUSEHOLDS.map((h) => {
       const who = [BUILDING, h.entrance, h.floor, h.room, masked(h.owner), h.area]
-      if (h === ONLINE) return [...who, '同意', '同意', '手机', beijing(onlineReceipt.recorded_at), '有签名', '']
+      if (h === ONLINE) return [...who, '同意', '同意', '手机', beijing(onlineReceipt.recorded_at), '手写签名', '']
       if (h === PAPER) return [...who, '同意', '不同意', '纸质', beijing(paperReceipt.recorded_at), '纸质表照片', server.demo.staffUser]
       return [...who, '未投票', '未投票', '', '', '', '']
     })
