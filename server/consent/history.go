@@ -45,20 +45,22 @@ func (s *Service) Current(ctx context.Context, hh *auth.Household, planID int64)
 
 // HistoryEntry is one revision as authorised staff see it.
 type HistoryEntry struct {
-	ID               int64     `json:"id"`
-	PlanID           int64     `json:"plan_id"`
-	Revision         int       `json:"revision"`
-	PlanChoice       string    `json:"plan_choice"`
-	ManagementChoice string    `json:"management_choice"`
-	Channel          string    `json:"channel"`
-	RecordedBy       *int64    `json:"recorded_by"`
-	Replaces         *int64    `json:"replaces"`
-	RecordedAt       time.Time `json:"recorded_at"`
-	SignatureSHA256  string    `json:"signature_sha256"`
-	SignatureURL     string    `json:"signature_url,omitempty"`
-	EvidenceURL      string    `json:"evidence_url,omitempty"`
-	RecordedByName   *string   `json:"recorded_by_name"`
-	Hash             string    `json:"hash"`
+	ID               int64  `json:"id"`
+	PlanID           int64  `json:"plan_id"`
+	Revision         int    `json:"revision"`
+	PlanChoice       string `json:"plan_choice"`
+	ManagementChoice string `json:"management_choice"`
+	Channel          string `json:"channel"`
+	// Evidence is how the vote was confirmed (signature, household_code, paper_form).
+	Evidence        string    `json:"evidence"`
+	RecordedBy      *int64    `json:"recorded_by"`
+	Replaces        *int64    `json:"replaces"`
+	RecordedAt      time.Time `json:"recorded_at"`
+	SignatureSHA256 string    `json:"signature_sha256"`
+	SignatureURL    string    `json:"signature_url,omitempty"`
+	EvidenceURL     string    `json:"evidence_url,omitempty"`
+	RecordedByName  *string   `json:"recorded_by_name"`
+	Hash            string    `json:"hash"`
 }
 
 // History lists every vote a household ever cast, oldest first.
@@ -73,7 +75,7 @@ func (s *Service) History(ctx context.Context, by *auth.Staff, householdID int64
 	out := make([]HistoryEntry, 0, len(revs))
 	for _, r := range revs {
 		e := HistoryEntry{ID: r.ID, PlanID: r.PlanID, Revision: r.Revision, PlanChoice: r.PlanChoice,
-			ManagementChoice: r.ManagementChoice, Channel: r.Channel, RecordedBy: r.RecordedBy, Replaces: r.ReplacesID,
+			ManagementChoice: r.ManagementChoice, Channel: r.Channel, Evidence: r.Kind(), RecordedBy: r.RecordedBy, Replaces: r.ReplacesID,
 			RecordedAt: r.RecordedAt, SignatureSHA256: r.SignatureSHA256, Hash: r.Hash}
 		if r.SignatureSHA256 != "" {
 			e.SignatureURL = "/api/v1/ballot-revisions/" + strconv.FormatInt(r.ID, 10) + "/signature.png"

@@ -154,7 +154,8 @@ func TestTheLandingPageCarriesItsFirstScreen(t *testing.T) {
 		html := decode(t, rec)
 		for _, want := range []string{
 			`<div id="app"><div class="page" data-first-screen="building">`,
-			"纺织厂家属院", "驿城区 · 交通路18号 · 1991 年建成", "<h2>改造方案</h2>", "屋顶防水",
+			"纺织厂家属院", "驿城区 · 交通路18号 · 1991 年建成", "<p><strong>改造方案</strong></p>", "屋顶防水",
+			"<h2>登录投票</h2>",   // the sign-in form's place, kept on the first screen
 			"2027年1月6日 18:00", // Beijing time
 			`<script type="application/json" id="anju-prefetch">{"body":`,
 			`"path":"/public/buildings/tok"`,

@@ -138,11 +138,14 @@ describe('resident on a phone (360×740)', () => {
     await page.getByTestId('code-input').fill('')
     await page.getByTestId('code-input').pressSequentially(typed)
     await page.getByTestId('login-submit').click()
-    await page.waitForURL('**/plan')
-    await see(page, 'plan-title', PLAN_TITLE)
+    // Voting is open and 601 has not voted: sign-in leads straight to the vote.
+    await page.waitForURL('**/vote')
+    await see(page, 'vote-brief', PLAN_TITLE)
   })
 
-  step('3. the plan shows the 7 items, the budget, the management mode and the deadline', async () => {
+  step('3. the whole plan is one tap from the vote: the 7 items, the budget, the management mode and the deadline', async () => {
+    await page.getByTestId('vote-read-plan').click()
+    await page.waitForURL('**/plan')
     await see(page, 'household', `${BUILDING} ${server.demo.room} 室`)
     await page.getByTestId('plan-item').nth(6).waitFor()
     assert.equal(await page.getByTestId('plan-item').count(), 7, 'the plan has 7 catalogue items')
@@ -162,26 +165,22 @@ describe('resident on a phone (360×740)', () => {
     assert.ok(await page.getByTestId('vote-plan-agree').locator('input').isChecked())
     assert.ok(await page.getByTestId('vote-mgmt-disagree').locator('input').isChecked())
     await shot(page, 'vote-choose')
-    await page.getByTestId('vote-next').click()
-    await page.waitForURL('**/vote/sign')
-    await see(page, 'summary-plan', '同意')
-    await see(page, 'summary-mgmt', '不同意')
 
     await signWithFinger(page)
     await shot(page, 'vote-signed', { fullPage: false })
     assert.ok((await inkPixels(page)) > 200, 'the finger stroke leaves ink on the pad')
-    await page.getByTestId('signature-confirm').click()
-    await page.waitForURL('**/vote/review')
-    await see(page, 'summary-plan', '同意')
-    await see(page, 'summary-mgmt', '不同意')
-    const sig = page.getByTestId('review-signature')
+    // The stroke is kept as it is drawn: a reload shows it instead of an empty pad.
+    await page.waitForFunction(() => (JSON.parse(localStorage.getItem('anju.draft') ?? '{}').signature ?? '').startsWith('data:image/png'))
+    await page.reload()
+    const sig = page.getByTestId('kept-signature')
     await sig.waitFor()
-    assert.ok(await sig.evaluate((img) => img.complete && img.naturalWidth > 100), 'the review shows the signature')
-    await shot(page, 'vote-review')
+    assert.ok(await sig.evaluate((img) => img.complete && img.naturalWidth > 100), 'the kept signature is shown after a reload')
+    assert.ok(await page.getByTestId('vote-plan-agree').locator('input').isChecked(), 'the answers survive the reload')
+    await shot(page, 'vote-kept')
 
     const [res] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/v1/me/ballot') && r.request().method() === 'PUT', { timeout: TIMEOUT }),
-      page.getByTestId('vote-review-submit').click(),
+      page.getByTestId('vote-submit').click(),
     ])
     assert.equal(res.status(), 200, `the vote was accepted (${await res.text()})`)
     firstReceipt = await res.json()
@@ -234,9 +233,6 @@ describe('resident on a phone (360×740)', () => {
     await page.getByText(`上次的投票号是 ${firstReceipt.id}`).waitFor()
     await page.getByTestId('vote-plan-disagree').click()
     await page.getByTestId('vote-mgmt-agree').click()
-    await page.getByTestId('vote-next').click()
-    await page.waitForURL('**/vote/sign')
-    await see(page, 'summary-plan', '不同意')
     // Turning the phone while signing would cut part of the stroke off: the pad
     // starts again and says why, rather than keeping half a signature.
     await signWithMouse(page)
@@ -252,13 +248,9 @@ describe('resident on a phone (360×740)', () => {
     assert.equal(await inkPixels(page), 0, 'after the phone turned, the pad is empty again')
     await signWithMouse(page)
     assert.ok((await inkPixels(page)) > 200, 'signed again after turning the phone')
-    await page.getByTestId('signature-confirm').click()
-    await page.waitForURL('**/vote/review')
-    await see(page, 'summary-plan', '不同意')
-    await see(page, 'summary-mgmt', '同意')
     const [res] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/v1/me/ballot') && r.request().method() === 'PUT', { timeout: TIMEOUT }),
-      page.getByTestId('vote-review-submit').click(),
+      page.getByTestId('vote-submit').click(),
     ])
     assert.equal(res.status(), 200, `the changed vote was accepted (${await res.text()})`)
     const second = await res.json()

@@ -386,6 +386,9 @@ describe('the committee console (1280×800) with a resident on a phone (360×740
     await resident.getByTestId('room-input').fill(ONLINE.room)
     await resident.getByTestId('code-input').fill(codes[ONLINE.room])
     await resident.getByTestId('login-submit').click()
+    // Straight to the vote; the whole plan is one tap away.
+    await resident.waitForURL('**/vote')
+    await resident.getByTestId('vote-read-plan').click()
     await resident.waitForURL('**/plan')
     await see(resident, 'household', `${BUILDING} ${ONLINE.room} 室`)
     assert.equal(await resident.getByTestId('plan-item').count(), 3)
@@ -403,18 +406,14 @@ describe('the committee console (1280×800) with a resident on a phone (360×740
     await resident.waitForURL('**/vote')
     await resident.getByTestId('vote-plan-agree').click()
     await resident.getByTestId('vote-mgmt-agree').click()
-    await resident.getByTestId('vote-next').click()
-    await resident.waitForURL('**/vote/sign')
     await signWithFinger(resident)
     assert.ok((await inkPixels(resident)) > 200, 'the finger stroke leaves ink on the pad')
     await shot(resident, 'resident-signed', { fullPage: false })
-    await resident.getByTestId('signature-confirm').click()
-    await resident.waitForURL('**/vote/review')
     // Still nothing on the tally: the vote is not sent yet.
     await see(staff, 'tally-voted', exactly(0))
     const [res] = await Promise.all([
       resident.waitForResponse((r) => r.url().endsWith('/api/v1/me/ballot') && r.request().method() === 'PUT'),
-      resident.getByTestId('vote-review-submit').click(),
+      resident.getByTestId('vote-submit').click(),
     ])
     assert.equal(res.status(), 200, `the vote was accepted (${await res.text()})`)
     onlineReceipt = await res.json()

@@ -1,6 +1,6 @@
 // Shapes of the staff console's routes (docs/API.md, "Staff" and "The
 // committee's console"). Types only: nothing here reaches a bundle.
-import type { Choice, ConsentRule, FundingLine, ItemCategory, ManagementMode, Notice, Objection, PlanItem, StaffRole } from './types'
+import type { Choice, ConsentRule, Evidence, FundingLine, ItemCategory, ManagementMode, Notice, Objection, PlanItem, StaffRole } from './types'
 
 export interface District {
   id: number
@@ -202,6 +202,7 @@ export interface BallotHistoryEntry {
   plan_choice: Choice
   management_choice: Choice
   channel: 'online' | 'paper' | string
+  evidence: Evidence
   /** The staff member's id; their name is recorded_by_name. */
   recorded_by: number | string | null
   recorded_by_name?: string | null

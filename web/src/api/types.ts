@@ -156,12 +156,19 @@ export interface Attachment {
 
 // ---- ballots ----
 
+/** How a vote was confirmed: drawn, the household code typed again, or a paper form. */
+export type Evidence = 'signature' | 'household_code' | 'paper_form'
+
 export interface BallotRequest {
   plan_id: number
   plan_choice: Choice
   management_choice: Choice
-  /** data:image/png;base64,… of the finger-drawn signature. */
-  signature: string
+  /** How the household confirms the vote (signature when left out). */
+  evidence?: Evidence
+  /** data:image/png;base64,… of the finger-drawn signature (evidence signature). */
+  signature?: string
+  /** The code on the household's slip (evidence household_code); never stored. */
+  household_code?: string
   /** Receipt id the phone last saw; null for a first vote. */
   replaces: number | null
 }
@@ -175,6 +182,7 @@ export interface Receipt {
   plan_choice: Choice
   management_choice: Choice
   channel: 'online' | 'paper' | string
+  evidence: Evidence
   recorded_at: string
   changeable_until: string
   replaces: number | null
@@ -396,6 +404,8 @@ export interface BuildingTally {
   eligible: number
   voted: number
   paper?: number
+  /** Votes confirmed by the household code instead of a drawn signature. */
+  by_code: number
   plan: ChoiceTally
   management: ChoiceTally
 }
@@ -426,6 +436,10 @@ export interface Consent {
   reached: boolean
   buildings: BuildingTally[]
   non_voters: NonVoter[]
+  /** Votes confirmed by the household code instead of a drawn signature. */
+  by_code: number
+  /** The households who did so, for a follow-up on paper if the committee wants one. */
+  confirmed_by_code: NonVoter[]
   scope_building_id?: number | null
   /** When the vote was closed by staff (or null while it runs). */
   closed_at?: string | null

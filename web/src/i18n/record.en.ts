@@ -51,6 +51,7 @@ const recordEn: RecordMessages = {
       plan_choice: 'Renovation plan',
       management_choice: 'Property management',
       channel: 'How',
+      evidence: 'Confirmed by',
       hash: 'Vote code',
     },
   },

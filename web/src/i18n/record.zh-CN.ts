@@ -50,6 +50,7 @@ const recordZh = {
       plan_choice: '改造方案',
       management_choice: '物业管理模式',
       channel: '投票方式',
+      evidence: '确认方式',
       hash: '投票码',
     },
   },

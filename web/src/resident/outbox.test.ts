@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { apiError, json, mockFetch } from '../test/fetchMock'
-import { ballotRequest, plan, receipt } from '../test/fixtures'
+import { ballotRequest, plan, receipt, SIGNATURE } from '../test/fixtures'
 import { mountResident, resetResident, signedIn } from '../test/mountApp'
 import { ensureDraft, setMgmtChoice, setPlanChoice, setSignature } from './draft'
 import { flush, outbox, submitVote, voteOutbox } from './outbox'
@@ -81,9 +81,9 @@ describe('vote outbox', () => {
     ensureDraft(12, 7)
     setPlanChoice('agree')
     setMgmtChoice('disagree')
-    setSignature(body.signature)
-    const { wrapper, router } = await mountResident('/vote/review')
-    await wrapper.get('[data-testid=vote-review-submit]').trigger('click')
+    setSignature(SIGNATURE)
+    const { wrapper, router } = await mountResident('/vote')
+    await wrapper.get('form').trigger('submit')
     // The receipt screen may be a chunk of its own: wait until it is there.
     await vi.waitFor(() => expect(wrapper.find('[data-testid=pending-notice]').exists()).toBe(true))
     expect(router.currentRoute.value.path).toBe('/receipt')

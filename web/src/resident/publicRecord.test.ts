@@ -6,7 +6,7 @@ import { json, mockFetch, type Answer } from '../test/fetchMock'
 import { future, me, past, plan, receipt } from '../test/fixtures'
 import { mountResident, resetResident, signedIn } from '../test/mountApp'
 import { ballotLeaf, hex, testKey, VoteLog, type TestKey } from '../test/voteLog'
-import { compareWithReceipt, decodeLeaf } from './ballotLeaf'
+import { compareWithReceipt, decodeLeaf, leafEvidence } from './ballotLeaf'
 import { keptCheckpoint, LOG_KEY_KEY } from './record'
 import { CHECKPOINTS_KEY, groupHex, voteCode } from './recordBasics'
 
@@ -149,7 +149,7 @@ describe('a ballot leaf', () => {
   it('reads the canonical text and refuses anything else', () => {
     expect(decodeLeaf(leaf)).toMatchObject({ plan: '7', household: '12', revision: '2', plan_choice: 'disagree', management_choice: 'agree', channel: 'online', recorded_by: '-' })
     const text = new TextDecoder().decode(leaf)
-    for (const bad of [text.slice(0, -1), text.replace('plan 7', 'plan  7'), text.replace('anju/ballot/v1', 'anju/ballot/v2'), text.replace('revision 2\n', '')]) {
+    for (const bad of [text.slice(0, -1), text.replace('plan 7', 'plan  7'), text.replace('anju/ballot/v1', 'anju/ballot/v3'), text.replace('anju/ballot/v1', 'anju/ballot/v2'), text.replace('revision 2\n', '')]) {
       expect(decodeLeaf(new TextEncoder().encode(bad)), bad).toBeNull()
     }
     expect(decodeLeaf(Uint8Array.of(0xff, 0x0a))).toBeNull()
@@ -164,6 +164,23 @@ describe('a ballot leaf', () => {
     expect(compareWithReceipt(l, r, 'ff'.repeat(32), 12).map((d) => d.field)).toEqual(['hash'])
     const migrated = decodeLeaf(ballotLeaf({ plan: 7, household: 12, revision: 2, plan_choice: 'disagree', management_choice: 'agree', chain_hash: 'ee'.repeat(32) }))!
     expect(compareWithReceipt(migrated, r, 'ff'.repeat(32), 12)).toEqual([])
+  })
+
+  it('reads version 2 with its evidence, and names a receipt that claims other evidence', () => {
+    const byCode = ballotLeaf({ plan: 7, household: 12, revision: 2, plan_choice: 'disagree', management_choice: 'agree', evidence: 'household_code', signature_sha256: '' })
+    const l = decodeLeaf(byCode)!
+    expect(l).toMatchObject({ evidence: 'household_code', signature_sha256: '-' })
+    expect(leafEvidence(l)).toBe('household_code')
+    const r = receipt({ revision: 2, plan_choice: 'disagree', management_choice: 'agree', evidence: 'household_code', hash: 'ee'.repeat(32) })
+    expect(compareWithReceipt(l, r, 'ee'.repeat(32), 12)).toEqual([])
+    expect(compareWithReceipt(l, { ...r, evidence: 'signature' }, 'ee'.repeat(32), 12)).toEqual([{ field: 'evidence', receipt: 'signature', leaf: 'household_code' }])
+    // Version 1 leaves carry no evidence line: what their channel implied.
+    expect(leafEvidence(decodeLeaf(leaf)!)).toBe('signature')
+    expect(leafEvidence(decodeLeaf(ballotLeaf({ plan: 7, household: 12, channel: 'paper' }))!)).toBe('paper_form')
+    // A version 2 leaf without its evidence line, or a version 1 leaf with one, is refused.
+    const text = new TextDecoder().decode(byCode)
+    expect(decodeLeaf(new TextEncoder().encode(text.replace('evidence household_code\n', '')))).toBeNull()
+    expect(decodeLeaf(new TextEncoder().encode(text.replace('anju/ballot/v2', 'anju/ballot/v1')))).toBeNull()
   })
 
   it('shows the vote code as two groups of four upper-case hex digits', () => {

@@ -131,7 +131,7 @@ describe('查验 on the receipt', () => {
   it('works for a paper ballot the committee recorded', async () => {
     const paper = ourLeaf({ channel: 'paper', recorded_by: 5, signature_sha256: '', evidence_sha256: 'ab'.repeat(32) })
     log = await makeLog(paper)
-    mine = receipt({ channel: 'paper', recorded_by: '李*', hash: hex(await leafHash(paper)) })
+    mine = receipt({ channel: 'paper', evidence: 'paper_form', recorded_by: '李*', hash: hex(await leafHash(paper)) })
     await routes()
     await open()
     expect((await shows('paper-note')).text()).toContain('纸质表决票')

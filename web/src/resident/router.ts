@@ -1,7 +1,7 @@
 // Resident routes (history mode; the server answers index.html for them):
 //   /b/:token      building landing and sign-in (what the QR code encodes)
 //   /plan          the whole plan
-//   /vote          choose → /vote/sign → /vote/review
+//   /vote          the vote on one screen: summary, both questions, signature, submit
 //   /receipt       the receipt, or the vote waiting to be sent
 //   /needs         the needs poll before the plan (居民点单)
 //   /notices       result notices and objections after the vote
@@ -29,9 +29,7 @@ import BoardView from './views/BoardView.vue'
 // offline its list included.
 const screens = {
   plan: () => import('./views/PlanView.vue'),
-  vote: () => import('./views/VoteChoose.vue'),
-  voteSign: () => import('./views/VoteSign.vue'),
-  voteReview: () => import('./views/VoteReview.vue'),
+  vote: () => import('./views/VoteView.vue'),
   receipt: () => import('./views/ReceiptView.vue'),
   needs: () => import('./views/NeedsView.vue'),
   notices: () => import('./views/NoticesView.vue'),
@@ -66,8 +64,8 @@ export function createResidentRouter(history: RouterHistory = createWebHistory('
       { path: '/b/:token', name: 'building', component: BuildingView, props: true },
       { path: '/plan', name: 'plan', component: screens.plan, meta: { auth: true } },
       { path: '/vote', name: 'vote', component: screens.vote, meta: { auth: true } },
-      { path: '/vote/sign', name: 'vote-sign', component: screens.voteSign, meta: { auth: true } },
-      { path: '/vote/review', name: 'vote-review', component: screens.voteReview, meta: { auth: true } },
+      // The earlier three steps (a queued page, a bookmark) lead to the one screen.
+      { path: '/vote/:step(sign|review)', redirect: '/vote' },
       { path: '/receipt', name: 'receipt', component: screens.receipt, meta: { auth: true } },
       { path: '/needs', name: 'needs', component: screens.needs, meta: { auth: true } },
       { path: '/notices', name: 'notices', component: screens.notices, meta: { auth: true } },

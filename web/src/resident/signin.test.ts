@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { apiError, json, mockFetch } from '../test/fetchMock'
-import { BUILDING_TOKEN, me, plan, publicBuilding, signInAnswer } from '../test/fixtures'
+import { BUILDING_TOKEN, me, plan, publicBuilding, receipt, signInAnswer } from '../test/fixtures'
 import { mountResident, resetResident } from '../test/mountApp'
 import { session } from './session'
 
@@ -47,7 +47,7 @@ describe('sign-in', () => {
     return { wrapper, router }
   }
 
-  it('normalises the code (lower case, spaces, hyphen) and opens the plan', async () => {
+  it('normalises the code (lower case, spaces, hyphen) and opens the vote', async () => {
     const { calls } = mockFetch({
       [BUILDING]: json(200, publicBuilding()),
       'POST /api/v1/auth/household': json(200, signInAnswer()),
@@ -59,7 +59,32 @@ describe('sign-in', () => {
     const post = calls.find((c) => c.method === 'POST')!
     expect(post.body).toEqual({ building_token: BUILDING_TOKEN, room: '301', code: 'AB23CD45' })
     expect(session.value?.token).toBe('household-jwt')
-    // The plan screen may be a chunk of its own: wait until the router is there.
+    // Voting is open and the household has not voted: straight to the vote
+    // (a chunk of its own: wait until the router is there).
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/vote'))
+  })
+
+  it('opens the plan instead when the household has voted already', async () => {
+    mockFetch({
+      [BUILDING]: json(200, publicBuilding()),
+      'POST /api/v1/auth/household': json(200, signInAnswer()),
+      'GET /api/v1/me/plan': json(200, plan()),
+      'GET /api/v1/me': json(200, me()),
+      'GET /api/v1/me/ballot': json(200, receipt()),
+    })
+    const { router } = await fillAndSubmit('301', 'AB23CD45')
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/plan'))
+  })
+
+  it('opens the plan when voting has not started', async () => {
+    mockFetch({
+      [BUILDING]: json(200, publicBuilding({ plan: { ...publicBuilding().plan!, voting_status: 'not_started' } })),
+      'POST /api/v1/auth/household': json(200, signInAnswer()),
+      'GET /api/v1/me/plan': json(200, plan({ voting_status: 'not_started' })),
+      'GET /api/v1/me': json(200, me()),
+      'GET /api/v1/me/ballot': apiError(404, 'ballot_not_found'),
+    })
+    const { router } = await fillAndSubmit('301', 'AB23CD45')
     await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/plan'))
   })
 

@@ -89,6 +89,9 @@ describe('live tally', () => {
     const rows = wrapper.findAll('[data-testid=non-voter-row]')
     expect(rows).toHaveLength(4)
     expect(rows[0]!.findAll('td').map((c) => c.text())).toEqual(['1号楼', '1单元', '2', '201', '张*'])
+    // The committee is told who confirmed without drawing, to follow up on paper if it wants.
+    expect(wrapper.get('[data-testid=by-code]').text()).toContain('以户码确认、没有手写签名的住户（1 户）')
+    expect(wrapper.get('[data-testid=by-code-row]').findAll('td').map((c) => c.text())).toEqual(['1号楼', '1单元', '4', '401', '孙*'])
     expect(wrapper.text()).toContain('建设街小区 · 2024')
     expect(wrapper.get('[data-testid=live-status]').attributes('data-status')).toBe('live')
     expect(wrapper.get('[data-testid=live-status]').text()).toContain('实时更新中')

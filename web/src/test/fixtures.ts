@@ -94,6 +94,7 @@ export function receipt(over: Partial<Receipt> = {}): Receipt {
     plan_choice: 'agree',
     management_choice: 'abstain',
     channel: 'online',
+    evidence: 'signature',
     recorded_at: past(1),
     changeable_until: future(10),
     replaces: null,

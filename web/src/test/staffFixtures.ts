@@ -17,12 +17,13 @@ export function consent(over: Partial<Consent> = {}): Consent {
     eligible: 72,
     voted: 40,
     paper: 3,
+    by_code: 1,
     plan: tally(35),
     management: tally(30, false, 28),
     reached: false,
     buildings: [
-      { building_id: 1, name: '1号楼', eligible: 24, voted: 15, plan: tally(12, false, 8), management: tally(10, false, 10) },
-      { building_id: 2, name: '2号楼', eligible: 48, voted: 25, plan: tally(23, false, 16), management: tally(20, false, 19) },
+      { building_id: 1, name: '1号楼', eligible: 24, voted: 15, by_code: 1, plan: tally(12, false, 8), management: tally(10, false, 10) },
+      { building_id: 2, name: '2号楼', eligible: 48, voted: 25, by_code: 0, plan: tally(23, false, 16), management: tally(20, false, 19) },
     ],
     non_voters: [
       { household_id: 4, building_id: 1, building_name: '1号楼', entrance: '1单元', floor: 2, room: '201', owner_masked: '张*' },
@@ -30,6 +31,7 @@ export function consent(over: Partial<Consent> = {}): Consent {
       { household_id: 9, building_id: 1, building_name: '1号楼', entrance: '2单元', floor: 1, room: '102', owner_masked: '王*' },
       { household_id: 30, building_id: 2, building_name: '2号楼', entrance: '1单元', floor: 5, room: '502', owner_masked: '赵*' },
     ],
+    confirmed_by_code: [{ household_id: 7, building_id: 1, building_name: '1号楼', entrance: '1单元', floor: 4, room: '401', owner_masked: '孙*' }],
     ...over,
   }
 }

@@ -24,6 +24,8 @@ export interface BallotFields {
   plan_choice?: string
   management_choice?: string
   channel?: string
+  /** Given: a version 2 leaf with this evidence line; left out: version 1. */
+  evidence?: string
   signature_sha256?: string
   evidence_sha256?: string
   recorded_by?: number
@@ -34,8 +36,9 @@ export interface BallotFields {
 /** The canonical leaf text of server/votelog/leaf.go. */
 export function ballotLeaf(f: BallotFields): Uint8Array {
   const v = (x: string | number | undefined) => (x === undefined || x === '' ? '-' : String(x))
+  const v2 = f.evidence !== undefined
   const lines = [
-    'anju/ballot/v1',
+    v2 ? 'anju/ballot/v2' : 'anju/ballot/v1',
     `plan ${f.plan}`,
     `household ${f.household}`,
     `revision ${f.revision ?? 1}`,
@@ -43,6 +46,7 @@ export function ballotLeaf(f: BallotFields): Uint8Array {
     `plan_choice ${f.plan_choice ?? 'agree'}`,
     `management_choice ${f.management_choice ?? 'abstain'}`,
     `channel ${f.channel ?? 'online'}`,
+    ...(v2 ? [`evidence ${f.evidence}`] : []),
     `signature_sha256 ${v(f.signature_sha256 ?? '5f0c'.repeat(16))}`,
     `evidence_sha256 ${v(f.evidence_sha256)}`,
     `recorded_by ${v(f.recorded_by)}`,

@@ -237,6 +237,8 @@ const en: StaffMessages = {
   building: 'Building',
   nonVoters: 'Households that have not voted ({n})',
   noNonVoters: 'Every household has voted.',
+  byCode: 'Households that confirmed with their code, without a drawn signature ({n})',
+  byCodeHint: 'These households confirmed their vote by typing their household code again instead of drawing a signature. If you want, visit them for a signed paper ballot.',
   entrance: 'Entrance',
   floor: 'Floor',
   room: 'Room',

@@ -236,6 +236,8 @@ const zh = {
   building: '楼栋',
   nonVoters: '未投票住户（{n} 户）',
   noNonVoters: '所有住户都已投票。',
+  byCode: '以户码确认、没有手写签名的住户（{n} 户）',
+  byCodeHint: '这些住户在手机上重新输入户码确认了投票，没有手写签名。如需要，可以上门请他们补签纸质表决票。',
   entrance: '单元',
   floor: '楼层',
   room: '房号',
