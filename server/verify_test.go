@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -36,8 +37,12 @@ func bundleFile(t *testing.T, edit func(*recount.Bundle)) string {
 		Roll: []recount.RollLine{{Household: 1, Head: 1, AreaCenti: 7250}, {Household: 2, Head: 2, AreaCenti: 6000}, {Household: 3, Head: 3, AreaCenti: 5800}}}
 	rng := (&compact.RangeFactory{Hash: rfc6962.DefaultHasher.HashChildren}).NewEmptyRange(0)
 	for i, h := range []int64{1, 2} {
-		leaf := votelog.Encode(&votelog.Vote{PlanID: 7, HouseholdID: h, Revision: 1, PlanChoice: "agree", ManagementChoice: "agree",
-			Channel: "online", SignatureSHA256: strings.Repeat("ab", 32), RecordedAt: time.Date(2026, 12, 7, 10, i, 0, 0, time.UTC)})
+		v := &votelog.Vote{PlanID: 7, HouseholdID: h, Revision: 1, PlanChoice: "agree", ManagementChoice: "agree",
+			Channel: "online", SignatureSHA256: strings.Repeat("ab", 32), RecordedAt: time.Date(2026, 12, 7, 10, i, 0, 0, time.UTC)}
+		if h == 2 { // a version 2 leaf: confirmed by the household code, no drawing
+			v.Evidence, v.SignatureSHA256 = votelog.EvidenceHouseholdCode, ""
+		}
+		leaf := votelog.Encode(v)
 		hash := rfc6962.DefaultHasher.HashLeaf(leaf)
 		b.Leaves = append(b.Leaves, recount.Leaf{Index: uint64(i), Leaf: leaf, LeafHash: hash})
 		if err := rng.Append(hash, nil); err != nil {
@@ -66,7 +71,8 @@ func TestVerifyRecountsABundleOffline(t *testing.T) {
 	if err := run([]string{"verify", "--bundle", bundleFile(t, nil)}, &out, &errOut); err != nil {
 		t.Fatalf("verify: %v\n%s%s", err, out.String(), errOut.String())
 	}
-	if s := out.String(); !strings.Contains(s, "OK:") || !strings.Contains(s, "2/0/0") || !strings.Contains(s, "reached") {
+	if s := out.String(); !strings.Contains(s, "OK:") || !strings.Contains(s, "2/0/0") || !strings.Contains(s, "reached") ||
+		!regexp.MustCompile(`paper / confirmed by code +0 / 1 `).MatchString(s) {
 		t.Fatalf("verify printed:\n%s", s)
 	}
 	out.Reset()

@@ -90,13 +90,8 @@ func (s *Service) DecideMany(ctx context.Context, refs []VoteRef) (map[int64]vot
 // owner group of flats counts as one head, a household without one as its
 // own.
 func rollEntry(id int64, ownerGroup string, areaCenti int64, v *votelog.Vote) votelog.RollEntry {
-	e := votelog.RollEntry{Household: id, Head: ownerGroup, AreaCenti: areaCenti}
-	if e.Head == "" {
-		e.Head = "household:" + strconv.FormatInt(id, 10)
+	if ownerGroup == "" {
+		ownerGroup = "household:" + strconv.FormatInt(id, 10)
 	}
-	if v != nil {
-		e.Voted, e.Plan, e.Management = true, v.PlanChoice, v.ManagementChoice
-		e.Paper, e.ByCode = v.Channel == ChannelPaper, v.Kind() == EvidenceHouseholdCode
-	}
-	return e
+	return votelog.Entry(id, ownerGroup, areaCenti, v)
 }

@@ -160,11 +160,7 @@ func Check(b *Bundle, notice *Notice) (*Report, error) {
 	roll := make([]votelog.RollEntry, 0, len(b.Roll))
 	for _, l := range b.Roll {
 		onRoll[l.Household] = true
-		e := votelog.RollEntry{Household: l.Household, Head: fmt.Sprint(l.Head), AreaCenti: l.AreaCenti}
-		if v := votes[l.Household]; v != nil {
-			e.Voted, e.Plan, e.Management, e.Paper = true, v.PlanChoice, v.ManagementChoice, v.Channel == "paper"
-		}
-		roll = append(roll, e)
+		roll = append(roll, votelog.Entry(l.Household, fmt.Sprint(l.Head), l.AreaCenti, votes[l.Household]))
 	}
 	for h := range votes {
 		if !onRoll[h] {
@@ -222,7 +218,8 @@ func Print(w io.Writer, b *Bundle, r *Report, n *Notice) {
 		{"eligible", fmt.Sprint(res.Eligible), ""}, {"voted", fmt.Sprint(res.Voted), ""},
 		{"plan agree/disagree/abstain", fmt.Sprintf("%d/%d/%d", res.Plan.Agree, res.Plan.Disagree, res.Plan.Abstain), ""},
 		{"management agree/disagree/abstain", fmt.Sprintf("%d/%d/%d", res.Management.Agree, res.Management.Disagree, res.Management.Abstain), ""},
-		{"reached", fmt.Sprint(res.Reached), ""}}
+		{"reached", fmt.Sprint(res.Reached), ""},
+		{"paper / confirmed by code", fmt.Sprintf("%d / %d", res.Paper, res.ByCode), ""}}
 	if n != nil {
 		g := n.Result
 		rows[1][2], rows[2][2] = fmt.Sprint(g.Eligible), fmt.Sprint(g.Voted)

@@ -89,6 +89,17 @@ type RollEntry struct {
 	ByCode bool
 }
 
+// Entry is one household on a roll with its current vote v (nil: it has not
+// voted); head identifies its owner (see RollEntry.Head).
+func Entry(household int64, head string, areaCenti int64, v *Vote) RollEntry {
+	e := RollEntry{Household: household, Head: head, AreaCenti: areaCenti}
+	if v != nil {
+		e.Voted, e.Plan, e.Management = true, v.PlanChoice, v.ManagementChoice
+		e.Paper, e.ByCode = v.Channel == ChannelPaper, v.Kind() == EvidenceHouseholdCode
+	}
+	return e
+}
+
 // AreaTally is the floor area behind a vote, in m² with two decimals.
 type AreaTally struct {
 	TotalCenti           int64 `json:"-"`
