@@ -72,16 +72,25 @@ func reflector() *jsonschema.Reflector {
 	}
 }
 
-// schemaOf is the schema of what encoding/json writes for v's type (and reads
-// into it). The reflector knows the field names, omitempty (not required),
-// json:"-" (left out), time.Time (date-time), []byte (base64) and maps; what
-// it does not say, truthful adds: a pointer that may be nil is null-able.
-func schemaOf(r *jsonschema.Reflector, v any) *jsonschema.Schema {
+// direction says which way a body goes: the server writes answers and reads
+// requests, and encoding/json treats a nil pointer differently each way.
+type direction bool
+
+const (
+	answer  direction = false // written by encoding/json: a nil pointer is null, or left out with omitempty
+	request direction = true  // read by encoding/json: null is accepted into any pointer
+)
+
+// schemaOf is the schema of what encoding/json writes for v's type (an
+// answer) or reads into it (a request). The reflector knows the field names,
+// omitempty (not required), json:"-" (left out), time.Time (date-time), []byte
+// (base64) and maps; what it does not say, truthful adds.
+func schemaOf(r *jsonschema.Reflector, v any, dir direction) *jsonschema.Schema {
 	t := reflect.TypeOf(v)
 	s := r.ReflectFromType(t)
 	s.Version = ""
 	s.ID = ""
-	truthful(t, s, t.String())
+	truthful(t, s, t.String(), dir)
 	return s
 }
 
@@ -112,6 +121,7 @@ func checkCustom(t reflect.Type, where string) {
 // encoding/json does where the reflector does not:
 //   - a pointer field without omitempty is written as null when nil, so its
 //     schema is "X or null"; with omitempty it is left out instead (optional);
+//     in a request any pointer field may be null (it reads as nil);
 //   - a slice or map element that is a pointer may be null;
 //   - a field of a custom type marked optional (consent.OptionalID) is optional;
 //   - the fields are those encoding/json sees (embedded structs flattened),
@@ -123,7 +133,7 @@ func checkCustom(t reflect.Type, where string) {
 // array; a field that may really be null says so with jsonschema:"nullable",
 // which the reflector honours. The API tests check every answer against this
 // document (test/api), so a null where an array is promised fails there.
-func truthful(t reflect.Type, s *jsonschema.Schema, where string) {
+func truthful(t reflect.Type, s *jsonschema.Schema, where string, dir direction) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -146,8 +156,8 @@ func truthful(t reflect.Type, s *jsonschema.Schema, where string) {
 			if tagged := nullInOneOf(prop); tagged != nil {
 				inner = tagged // jsonschema:"nullable": the reflector wrapped it
 			}
-			truthful(f.typ, inner, where+"."+f.name)
-			if f.typ.Kind() == reflect.Pointer && !f.omit && !acceptsNull(prop) {
+			truthful(f.typ, inner, where+"."+f.name, dir)
+			if f.typ.Kind() == reflect.Pointer && (!f.omit || dir == request) && !acceptsNull(prop) {
 				s.Properties.Set(f.name, nullable(prop))
 			}
 			if f.omit || f.viaPointer || customTypes[f.typ].optional {
@@ -161,7 +171,7 @@ func truthful(t reflect.Type, s *jsonschema.Schema, where string) {
 		if t.Elem().Kind() == reflect.Uint8 {
 			return // base64
 		}
-		truthful(t.Elem(), s.Items, where+"[]")
+		truthful(t.Elem(), s.Items, where+"[]", dir)
 		if t.Elem().Kind() == reflect.Pointer && !acceptsNull(s.Items) {
 			s.Items = nullable(s.Items)
 		}
@@ -176,7 +186,7 @@ func truthful(t reflect.Type, s *jsonschema.Schema, where string) {
 			s.AdditionalProperties = jsonschema.TrueSchema
 			return
 		}
-		truthful(t.Elem(), elem, where+"{}")
+		truthful(t.Elem(), elem, where+"{}", dir)
 		if t.Elem().Kind() == reflect.Pointer && !acceptsNull(elem) {
 			n := nullable(elem)
 			*elem = *n
@@ -314,14 +324,14 @@ func Document(routes []httpx.Route, title, version string, shapes ...httpx.Shape
 		}
 		if rt.Request != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-				"application/json": map[string]any{"schema": schemaOf(r, rt.Request)}}}
+				"application/json": map[string]any{"schema": schemaOf(r, rt.Request, request)}}}
 		}
 		success := map[string]any{"description": "success"}
 		switch {
 		case rt.Produces != "":
 			success["content"] = map[string]any{rt.Produces: map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
 		case rt.Response != nil:
-			success["content"] = map[string]any{"application/json": map[string]any{"schema": schemaOf(r, rt.Response)}}
+			success["content"] = map[string]any{"application/json": map[string]any{"schema": schemaOf(r, rt.Response, answer)}}
 		}
 		var errBody any = httpx.ErrorBody{}
 		errWhat := "an error; see error.code"
@@ -331,11 +341,11 @@ func Document(routes []httpx.Route, title, version string, shapes ...httpx.Shape
 			}
 		}
 		errResp := map[string]any{"description": errWhat, "content": map[string]any{
-			"application/json": map[string]any{"schema": schemaOf(r, errBody)}}}
+			"application/json": map[string]any{"schema": schemaOf(r, errBody, answer)}}}
 		responses := map[string]any{strconv.Itoa(rt.Status): success, "default": errResp}
 		for status, body := range rt.Errors {
 			responses[strconv.Itoa(status)] = map[string]any{"description": errWhat + ", with details", "content": map[string]any{
-				"application/json": map[string]any{"schema": schemaOf(r, body)}}}
+				"application/json": map[string]any{"schema": schemaOf(r, body, answer)}}}
 		}
 		for status, when := range rt.Also {
 			also := maps.Clone(success)

@@ -51,7 +51,7 @@ type sample struct {
 
 func reflected(t *testing.T, v any) map[string]any {
 	t.Helper()
-	raw, err := json.Marshal(schemaOf(reflector(), v))
+	raw, err := json.Marshal(schemaOf(reflector(), v, answer))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +140,22 @@ func TestSchemasSayWhatEncodingJSONWrites(t *testing.T) {
 	}
 }
 
+// TestARequestMayHoldNullInAnyPointer: encoding/json reads null into a
+// pointer with or without omitempty; only what it writes differs.
+func TestARequestMayHoldNullInAnyPointer(t *testing.T) {
+	raw, _ := json.Marshal(schemaOf(reflector(), sample{}, request))
+	var s map[string]any
+	_ = json.Unmarshal(raw, &s)
+	for _, n := range []string{"maybe", "omitted", "child", "when", "maybe_cash"} {
+		if nullableOf(prop(t, s, n)) == nil {
+			t.Errorf("%s: a request may send null for a pointer: %v", n, prop(t, s, n))
+		}
+	}
+	if nullableOf(prop(t, s, "plain")) != nil || nullableOf(prop(t, s, "list")) != nil {
+		t.Error("only pointers (and nullable-tagged fields) take null")
+	}
+}
+
 type selfMarshaling struct{ v int }
 
 func (selfMarshaling) MarshalJSON() ([]byte, error) { return []byte(`"x"`), nil }
@@ -179,7 +195,7 @@ func TestTypesTheReflectorCannotDescribeAreRefused(t *testing.T) {
 					t.Fatalf("want a panic that says what to do, got %v", r)
 				}
 			}()
-			schemaOf(reflector(), v)
+			schemaOf(reflector(), v, answer)
 		})
 	}
 }
