@@ -1,7 +1,7 @@
 // A vote as the public log records it (server/votelog/leaf.go): UTF-8 text,
 // one "key value" line per field in a fixed order, absent values "-". The
 // phone reads its own leaf to see that the log says what its receipt says.
-import type { Receipt } from '../api/types'
+import type { Receipt } from '../api/contract'
 
 export const LEAF_FORMAT = 'anju/ballot/v1'
 

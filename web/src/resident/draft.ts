@@ -1,7 +1,8 @@
 // The vote being filled in (choices and signature), kept in localStorage so a
 // WeChat reload or a phone call in the middle does not lose the signature.
 import { reactive, watch } from 'vue'
-import type { BallotRequest, Choice } from '../api/types'
+import type { BallotRequest } from '../api/contract'
+import type { Choice } from '../api/vocabulary'
 import { readJSON, remove, writeJSON } from '../shared/storage'
 import { uuid } from '../shared/uuid'
 
