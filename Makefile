@@ -10,7 +10,7 @@ BIN       := bin/anju
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: run build web web-deps server test test-go test-web test-browser lighthouse load bench bench-vote fuzz clean
+.PHONY: run build web web-deps server api-types test test-go test-web test-browser lighthouse load bench bench-vote fuzz clean
 
 run: build
 	@echo "==> starting Anju with the demo data (Ctrl-C stops it)"
@@ -29,6 +29,16 @@ web-deps: web/node_modules/.package-lock.json
 web: web-deps
 	@echo "==> type-checking and building the web app (about a minute)"
 	cd web && $(NPM) run build
+
+# The one contract: the server's OpenAPI document (built from the route tables)
+# into web/src/api/openapi.json, and openapi-typescript's types of it into
+# web/src/api/schema.ts. Run it after changing a route or a Go type the API
+# sends or reads; go test ./server/ and npm run build fail until you do.
+api-types: web-deps
+	@echo "==> writing the OpenAPI document and the web app's API types"
+	$(GO) run ./server openapi > web/src/api/openapi.json.tmp || { rm -f web/src/api/openapi.json.tmp; exit 1; }
+	mv web/src/api/openapi.json.tmp web/src/api/openapi.json
+	cd web && $(NPM) run --silent api-types
 
 server:
 	@echo "==> building the server (the first time Go downloads and compiles its modules: 2-3 minutes)"

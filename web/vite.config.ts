@@ -11,7 +11,7 @@ const OUT_DIR = here('../server/webui/app')
 const API_TARGET = process.env.ANJU_DEV_API || 'http://127.0.0.1:8080'
 
 /** Staff-only client code: kept out of the chunk the resident app loads. */
-const STAFF_ONLY_API = /src[\\/]api[\\/](staff|staffTypes|sse)\.ts$/
+const STAFF_ONLY_API = /src[\\/]api[\\/](staff|sse)\.ts$/
 const SHARED = /src[\\/](api|i18n|shared)[\\/]/
 /**
  * The vote-log verifier (issue 10) is no part of the shared chunk: only the

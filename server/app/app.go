@@ -199,9 +199,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *store.D
 	geo.Routes(geoRouter)
 	var doc map[string]any
 	router.Add(httpx.Route{Method: http.MethodGet, Path: "/openapi.json", Access: httpx.Public, Tag: "meta",
-		Summary: "This document", Handler: func(c echo.Context) error { return c.JSON(http.StatusOK, doc) }})
+		Summary: "This document", Response: map[string]any{}, Handler: func(c echo.Context) error { return c.JSON(http.StatusOK, doc) }})
 	routes := append(router.Routes(), geoRouter.Routes()...)
-	doc = openapi.Document(routes, "Anju API", Version)
+	doc = openapi.Document(routes, "Anju API", Version, open311.Errors)
 	metrics.setRoutes(routes)
 	webui.Register(e)
 

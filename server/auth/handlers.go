@@ -29,7 +29,7 @@ type LoginRequest struct {
 // LoginResponse carries the staff token.
 type LoginResponse struct {
 	Issued
-	User *StaffUser `json:"user"`
+	User StaffUser `json:"user"`
 }
 
 // Routes registers the staff sign-in routes.
@@ -60,7 +60,7 @@ func (h *Handlers) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return httpx.OK(c, LoginResponse{Issued: tok, User: u})
+	return httpx.OK(c, LoginResponse{Issued: tok, User: *u})
 }
 
 func (h *Handlers) me(c echo.Context) error {
@@ -92,5 +92,5 @@ func (h *Handlers) changePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return httpx.OK(c, LoginResponse{Issued: tok, User: u})
+	return httpx.OK(c, LoginResponse{Issued: tok, User: *u})
 }

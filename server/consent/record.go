@@ -135,7 +135,7 @@ type BallotProof struct {
 	Leaf       []byte          `json:"leaf"`
 	LeafHash   []byte          `json:"leaf_hash"`
 	TreeSize   uint64          `json:"tree_size"`
-	RootHash   []byte          `json:"root_hash"`
+	RootHash   []byte          `json:"root_hash" jsonschema:"nullable"` // null while pending
 	Proof      [][]byte        `json:"proof"`
 	Checkpoint *CheckpointView `json:"checkpoint"`
 }

@@ -57,6 +57,7 @@ var errDatabaseDown = problem.Unavailable("database_unavailable", DatabaseRetry,
 type Shape struct {
 	Prefix string                              // request paths it applies to, e.g. "/open311/"
 	Body   func(status int, e ErrorDetail) any // the body to send instead of the envelope
+	Schema any                                 // a zero value of what Body returns, for the OpenAPI document
 }
 
 // codeKey holds the error code the handler answered, for the request log and metrics.

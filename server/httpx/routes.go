@@ -39,6 +39,12 @@ type Route struct {
 	Response any
 	Produces string
 	Status   int // success status; 200 when zero
+	// Also lists the other success statuses answered with the same body, and
+	// when (e.g. 202 while a result is pending, 200 for a replay).
+	Also map[int]string
+	// Errors lists the error statuses answered with more than the error
+	// envelope: status → a zero value of that body.
+	Errors map[int]any
 	// Params documents query parameters: name → description.
 	Params map[string]string
 	// Form documents a multipart/form-data body: field → description; fields

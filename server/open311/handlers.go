@@ -112,7 +112,7 @@ func (h *Handlers) KeyRoutes(r *httpx.Router) {
 // Errors gives every error under /open311/ GeoReport's shape,
 // [{"code", "description"}]; the central error handler applies it, so bad
 // input, outages and internal faults all keep that shape.
-var Errors = httpx.Shape{Prefix: "/open311/", Body: func(status int, e httpx.ErrorDetail) any {
+var Errors = httpx.Shape{Prefix: "/open311/", Schema: []Error{}, Body: func(status int, e httpx.ErrorDetail) any {
 	return []Error{{Code: status, Description: e.Message}}
 }}
 

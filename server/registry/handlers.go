@@ -10,6 +10,7 @@ import (
 	"anju/server/auth"
 	"anju/server/httpx"
 	"anju/server/problem"
+	"anju/server/valid"
 )
 
 // Handlers serve the registry.
@@ -33,15 +34,15 @@ type HouseholdLoginResponse struct {
 // MeResponse is the signed-in household and where it lives.
 type MeResponse struct {
 	Household struct {
-		ID          int64  `json:"id"`
-		Room        string `json:"room"`
-		Entrance    string `json:"entrance"`
-		Floor       int    `json:"floor"`
-		AreaM2      any    `json:"area_m2"`
-		OwnerMasked string `json:"owner_masked"`
+		ID          int64       `json:"id"`
+		Room        string      `json:"room"`
+		Entrance    string      `json:"entrance"`
+		Floor       int         `json:"floor"`
+		AreaM2      valid.Cents `json:"area_m2"`
+		OwnerMasked string      `json:"owner_masked"`
 	} `json:"household"`
 	Building  BuildingRef `json:"building"`
-	Community *Community  `json:"community"`
+	Community Community   `json:"community"`
 }
 
 // BuildingRef names a building.
@@ -114,7 +115,7 @@ func (h *Handlers) Routes(r *httpx.Router) {
 		httpx.Route{Method: http.MethodPost, Path: "/buildings/:id/households\\:import", Access: httpx.Staff, Tag: tag,
 			Summary:  "Import the committee's spreadsheet (.xlsx or .csv, multipart field file): every row or none",
 			Response: ImportResult{}, Status: http.StatusCreated, Form: map[string]string{"file": "file: the sheet, .xlsx or .csv (UTF-8 or GB18030), at most 5 MiB"},
-			Handler: h.importHouseholds},
+			Errors: map[int]any{http.StatusUnprocessableEntity: importRejectedBody{}}, Handler: h.importHouseholds},
 		httpx.Route{Method: http.MethodPost, Path: "/buildings/:id/codes\\:issue", Access: httpx.Staff, Tag: tag,
 			Summary: "New household codes for printing slips (all households when household_ids is empty); old codes stop working",
 			Request: IssueCodesRequest{}, Response: httpx.List[SlipCode]{}, Handler: h.issueCodes},
@@ -162,7 +163,7 @@ func (h *Handlers) me(c echo.Context) error {
 	out.Household.ID, out.Household.Room, out.Household.Entrance = hh.ID, hh.Room, hh.Entrance
 	out.Household.Floor, out.Household.AreaM2, out.Household.OwnerMasked = hh.Floor, hh.AreaCenti, MaskName(hh.OwnerName)
 	out.Building = BuildingRef{ID: b.ID, Name: b.Name}
-	out.Community = com
+	out.Community = *com
 	return httpx.OK(c, out)
 }
 

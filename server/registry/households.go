@@ -27,12 +27,13 @@ const CodeLength = 8
 
 // NewHousehold is a household to register.
 type NewHousehold struct {
-	Room       string      `json:"room"`
-	Entrance   string      `json:"entrance"`
+	Room string `json:"room"`
+	// Entrance, owner name and phone may be left out (empty).
+	Entrance   string      `json:"entrance,omitempty"`
 	Floor      int         `json:"floor"`
 	AreaM2     valid.Cents `json:"area_m2"`
-	OwnerName  string      `json:"owner_name"`
-	OwnerPhone string      `json:"owner_phone"`
+	OwnerName  string      `json:"owner_name,omitempty"`
+	OwnerPhone string      `json:"owner_phone,omitempty"`
 	// OwnerGroup ties flats of one owner (or the developer's unsold flats,
 	// "developer") together: under the Civil Code rules they count as one head.
 	OwnerGroup string `json:"owner_group,omitempty"`

@@ -250,18 +250,22 @@ func (r *resp) items() []map[string]any {
 func (e *env) do(method, path, token string, body any, headers ...string) *resp {
 	e.t.Helper()
 	var rd io.Reader
+	var sent []byte // a JSON body, for checkAnswer
 	switch b := body.(type) {
 	case nil:
 	case string:
 		rd = strings.NewReader(b)
+		sent = []byte(b)
 	case []byte:
 		rd = bytes.NewReader(b)
+		sent = b
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
 			e.t.Fatal(err)
 		}
 		rd = bytes.NewReader(raw)
+		sent = raw
 	}
 	req, err := http.NewRequest(method, e.srv.URL+path, rd)
 	if err != nil {
@@ -283,6 +287,7 @@ func (e *env) do(method, path, token string, body any, headers ...string) *resp 
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
 	r := &resp{t: e.t, req: method + " " + path, status: res.StatusCode, header: res.Header, body: raw}
+	e.checkAnswer(e.t, method, path, sent, res.StatusCode, res.Header, raw)
 	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		if strings.HasPrefix(path, "/open311/") && bytes.HasPrefix(raw, []byte("[")) {
 			if err := json.Unmarshal(raw, &r.list); err != nil {

@@ -56,6 +56,7 @@ func (f *from) do(method, path, token string, body any) *resp {
 	defer res.Body.Close()
 	out, _ := io.ReadAll(res.Body)
 	r := &resp{t: t, req: method + " " + path, status: res.StatusCode, header: res.Header, body: out}
+	f.e.checkAnswer(t, method, path, raw, res.StatusCode, res.Header, out)
 	_ = json.Unmarshal(out, &r.json)
 	return r
 }

@@ -3,13 +3,13 @@ import type { ApiClient } from './http'
 import type {
   BallotProof,
   BallotRequest,
-  CatalogItem,
+  Body,
   CheckpointView,
   Complaint,
+  ComplaintMeta,
   ConsistencyProof,
   HouseholdSignIn,
   HouseholdSignInRequest,
-  List,
   LogKey,
   Me,
   MyProject,
@@ -17,13 +17,12 @@ import type {
   NeedsRequest,
   Objection,
   Plan,
-  ProgressUpdate,
   PublicBuilding,
   PublicCommunity,
   Rating,
   RatingRequest,
   Receipt,
-} from './types'
+} from './contract'
 
 export function residentApi(client: ApiClient) {
   return {
@@ -61,7 +60,7 @@ export function residentApi(client: ApiClient) {
       return client.get(`/public/plans/${planId}/checkpoint`, { token: null })
     },
     /** Every checkpoint of a plan's log, oldest first (public; can be long). */
-    checkpoints(planId: number): Promise<List<CheckpointView>> {
+    checkpoints(planId: number): Promise<Body<'/api/v1/public/plans/{id}/checkpoints'>> {
       return client.get(`/public/plans/${planId}/checkpoints`, { token: null })
     },
     /** RFC 9162 proof that the log at size `to` extends the log at `from`;
@@ -74,7 +73,7 @@ export function residentApi(client: ApiClient) {
       return client.get('/public/log-key', { token: null })
     },
     /** The 31-item renovation catalogue (public). */
-    catalog(): Promise<List<CatalogItem>> {
+    catalog(): Promise<Body<'/api/v1/catalog'>> {
       return client.get('/catalog', { token: null })
     },
     /** The household's needs-poll answer; 404 needs_not_found before the first. */
@@ -85,7 +84,7 @@ export function residentApi(client: ApiClient) {
     putNeeds(req: NeedsRequest): Promise<NeedsAnswer> {
       return client.put('/me/needs', req)
     },
-    objections(): Promise<List<Objection>> {
+    objections(): Promise<Body<'/api/v1/me/objections'>> {
       return client.get('/me/objections')
     },
     /** During the objection period only; reason 5–1000 characters. */
@@ -97,7 +96,7 @@ export function residentApi(client: ApiClient) {
       return client.get(`/public/communities/${encodeURIComponent(token)}`, { token: null })
     },
     /** Statuses, categories, unit and warranty kinds with their labels (public). */
-    complaintsMeta(): Promise<unknown> {
+    complaintsMeta(): Promise<ComplaintMeta> {
       return client.get('/complaints/meta', { token: null })
     },
     /** Files a complaint (multipart). The same key answers the same complaint. */
@@ -105,7 +104,7 @@ export function residentApi(client: ApiClient) {
       return client.upload('/me/complaints', form, { headers: { 'Idempotency-Key': idempotencyKey } })
     },
     /** The household's complaints, newest first. */
-    complaints(): Promise<List<Complaint>> {
+    complaints(): Promise<Body<'/api/v1/me/complaints'>> {
       return client.get('/me/complaints')
     },
     /** Only when resolved: the household says it is fixed; → closed. */
@@ -117,7 +116,7 @@ export function residentApi(client: ApiClient) {
       return client.post(`/me/complaints/${id}/reopen`, { reason })
     },
     /** The community's progress posts (形象进度), newest first. */
-    updates(): Promise<List<ProgressUpdate>> {
+    updates(): Promise<Body<'/api/v1/me/updates'>> {
       return client.get('/me/updates')
     },
     /** Stage, acceptance and hand-over of the household's project; 404 no_project. */

@@ -1,67 +1,86 @@
 // Calls of the staff console (docs/API.md "Staff" and "The committee's console").
 import type { ApiClient } from './http'
 import type {
-  Attachment,
-  CatalogItem,
-  Consent,
-  List,
-  Plan,
-  Project,
-  Receipt,
-  StaffSignIn,
-  StaffUser,
-} from './types'
-import type {
   AcceptanceInput,
   AdjustmentInput,
   AnnualPlan,
-  PlanAdjustment,
-  CriterionInput,
-  Dashboard,
-  DistrictTarget,
-  LedgerInput,
-  Rectification,
-  StartCriteria,
-  TargetInput,
-  TargetProgress,
-  ApiKey,
-  ComplaintMeta,
-  ComplaintPage,
-  ComplaintTransition,
-  DistrictSatisfaction,
-  ProgressInput,
-  ProgressPost,
-  ProjectSatisfaction,
-  ResponsibleUnit,
-  StageEvent,
-  StaffComplaint,
-  UnitInput,
-  Visit,
-  VisitInput,
-  AuditEvent,
-  BallotHistoryEntry,
+  Attachment,
   BallotVerify,
+  Body,
   Building,
   Community,
   CommunityInput,
+  ComplaintMeta,
+  ComplaintPage,
+  ComplaintTransition,
+  Consent,
   CreatedHousehold,
+  Dashboard,
   District,
+  DistrictTarget,
   Household,
   HouseholdInput,
   ImportResult,
-  IssuedCode,
+  IssuedApiKey,
+  LedgerInput,
   NeedsResult,
-  PaperBallotInput,
+  NewStaffInput,
+  Plan,
+  PlanAdjustment,
   PlanChanges,
   PlanInput,
+  ProgressPost,
+  Project,
   ProjectInput,
-  SignInLockout,
+  ProjectSatisfaction,
   ProjectSettings,
+  Receipt,
+  Rectification,
+  ResponsibleUnit,
+  StaffAccount,
+  StaffComplaint,
   StaffNotice,
   StaffObjection,
-  StaffAccount,
-  NewStaffInput,
-} from './staffTypes'
+  StaffSignIn,
+  StaffUser,
+  StartCriteria,
+  TargetInput,
+  TargetProgress,
+  UnitInput,
+  Visit,
+  VisitInput,
+} from './contract'
+import type { Choice } from './vocabulary'
+
+// The multipart bodies' fields as the console passes them (the server reads
+// each as text; see the route's multipart/form-data schema in openapi.json).
+
+/** POST /plans/{id}/paper-ballots. */
+export interface PaperBallotInput {
+  household_id: number
+  plan_choice: Choice
+  management_choice: Choice
+  photo: Blob
+  /** The receipt the form last saw (null: it saw none), so a vote recorded
+   * meanwhile is never overwritten unseen; undefined leaves the field out. */
+  replaces?: number | null
+}
+
+/** POST /projects/{id}/updates. */
+export interface ProgressInput {
+  text: string
+  catalog_code?: string
+  author?: string
+  photos: Blob[]
+}
+
+/** PUT /projects/{id}/start-criteria/{n}. */
+export interface CriterionInput {
+  confirmed_on: string
+  person: string
+  note?: string
+  evidence: Blob
+}
 
 const id = (n: number) => encodeURIComponent(String(n))
 
@@ -79,7 +98,7 @@ export function staffApi(client: ApiClient) {
     },
 
     // ---- staff accounts (city: all; district: its committee accounts) ----
-    staffAccounts(): Promise<List<StaffAccount>> {
+    staffAccounts(): Promise<Body<'/api/v1/staff-users'>> {
       return client.get('/staff-users')
     },
     createStaffAccount(input: NewStaffInput): Promise<StaffUser> {
@@ -95,12 +114,12 @@ export function staffApi(client: ApiClient) {
     resetStaffPassword(accountId: number, password: string): Promise<StaffAccount> {
       return client.post(`/staff-users/${id(accountId)}/password`, { password })
     },
-    staffAccountHistory(accountId: number): Promise<List<AuditEvent>> {
+    staffAccountHistory(accountId: number): Promise<Body<'/api/v1/staff-users/{id}/audit'>> {
       return client.get(`/staff-users/${id(accountId)}/audit`)
     },
 
     // ---- registry ----
-    districts(): Promise<List<District>> {
+    districts(): Promise<Body<'/api/v1/districts'>> {
       return client.get('/districts')
     },
     district(districtId: number): Promise<District> {
@@ -109,7 +128,7 @@ export function staffApi(client: ApiClient) {
     createDistrict(name: string): Promise<District> {
       return client.post('/districts', { name })
     },
-    communities(districtId?: number): Promise<List<Community>> {
+    communities(districtId?: number): Promise<Body<'/api/v1/communities'>> {
       return client.get(districtId === undefined ? '/communities' : `/communities?district_id=${id(districtId)}`)
     },
     community(communityId: number): Promise<Community> {
@@ -118,7 +137,7 @@ export function staffApi(client: ApiClient) {
     createCommunity(input: CommunityInput): Promise<Community> {
       return client.post('/communities', input)
     },
-    buildings(communityId: number): Promise<List<Building>> {
+    buildings(communityId: number): Promise<Body<'/api/v1/communities/{id}/buildings'>> {
       return client.get(`/communities/${id(communityId)}/buildings`)
     },
     building(buildingId: number): Promise<Building> {
@@ -137,7 +156,7 @@ export function staffApi(client: ApiClient) {
     communityQr(communityId: number): Promise<Blob> {
       return client.blob(`/communities/${id(communityId)}/qr.png`)
     },
-    households(buildingId: number): Promise<List<Household>> {
+    households(buildingId: number): Promise<Body<'/api/v1/buildings/{id}/households'>> {
       return client.get(`/buildings/${id(buildingId)}/households`)
     },
     /** Owner's name and phone in clear; the server writes the read to the audit log. */
@@ -157,7 +176,7 @@ export function staffApi(client: ApiClient) {
       return client.upload(`/buildings/${id(buildingId)}/households:import`, form)
     },
     /** New codes for slips; the old codes and their sessions stop working. */
-    issueCodes(buildingId: number, householdIds: number[] = []): Promise<List<IssuedCode>> {
+    issueCodes(buildingId: number, householdIds: number[] = []): Promise<Body<'/api/v1/buildings/{id}/codes:issue', 'post'>> {
       return client.post(`/buildings/${id(buildingId)}/codes:issue`, { household_ids: householdIds })
     },
     /** Lifts the room's sign-in lock and short pauses (audited); sessions are untouched. */
@@ -165,7 +184,7 @@ export function staffApi(client: ApiClient) {
       return client.post(`/households/${id(householdId)}/unlock`, {})
     },
     /** Rooms of the caller's area whose sign-in is paused, with who caused it. */
-    signInLockouts(filter: { districtId?: number; communityId?: number } = {}): Promise<List<SignInLockout>> {
+    signInLockouts(filter: { districtId?: number; communityId?: number } = {}): Promise<Body<'/api/v1/signin-lockouts'>> {
       const q = new URLSearchParams()
       if (filter.districtId !== undefined) q.set('district_id', String(filter.districtId))
       if (filter.communityId !== undefined) q.set('community_id', String(filter.communityId))
@@ -175,7 +194,7 @@ export function staffApi(client: ApiClient) {
 
     // ---- projects ----
     /** `query` is a URLSearchParams string of the filters (lib/projectFilters). */
-    projects(query = ''): Promise<List<Project>> {
+    projects(query = ''): Promise<Body<'/api/v1/projects'>> {
       return client.get(query ? `/projects?${query}` : '/projects')
     },
     project(projectId: number): Promise<Project> {
@@ -191,15 +210,15 @@ export function staffApi(client: ApiClient) {
     needs(projectId: number): Promise<NeedsResult> {
       return client.get(`/projects/${id(projectId)}/needs`)
     },
-    audit(projectId: number): Promise<List<AuditEvent>> {
+    audit(projectId: number): Promise<Body<'/api/v1/projects/{id}/audit'>> {
       return client.get(`/projects/${id(projectId)}/audit`)
     },
 
     // ---- plans ----
-    catalog(): Promise<List<CatalogItem>> {
+    catalog(): Promise<Body<'/api/v1/catalog'>> {
       return client.get('/catalog', { token: null })
     },
-    plans(projectId: number): Promise<List<Plan>> {
+    plans(projectId: number): Promise<Body<'/api/v1/projects/{id}/plans'>> {
       return client.get(`/projects/${id(projectId)}/plans`)
     },
     plan(planId: number): Promise<Plan> {
@@ -239,7 +258,7 @@ export function staffApi(client: ApiClient) {
     consentEventsPath(projectId: number): string {
       return `/projects/${id(projectId)}/consent/events`
     },
-    householdBallots(householdId: number): Promise<List<BallotHistoryEntry>> {
+    householdBallots(householdId: number): Promise<Body<'/api/v1/households/{id}/ballots'>> {
       return client.get(`/households/${id(householdId)}/ballots`)
     },
     /** 409 stale_ballot when a vote was recorded since `replaces`. */
@@ -264,14 +283,14 @@ export function staffApi(client: ApiClient) {
     },
 
     // ---- after the vote ----
-    notices(projectId: number): Promise<List<StaffNotice>> {
+    notices(projectId: number): Promise<Body<'/api/v1/projects/{id}/consent/notices'>> {
       return client.get(`/projects/${id(projectId)}/consent/notices`)
     },
     /** 409 objections_open / objection_period_running for a final notice too early. */
     publishNotice(projectId: number, kind: 'preliminary' | 'final'): Promise<StaffNotice> {
       return client.post(`/projects/${id(projectId)}/consent/notices`, { kind })
     },
-    objections(projectId: number): Promise<List<StaffObjection>> {
+    objections(projectId: number): Promise<Body<'/api/v1/projects/{id}/objections'>> {
       return client.get(`/projects/${id(projectId)}/objections`)
     },
     answerObjection(objectionId: number, answer: string): Promise<StaffObjection> {
@@ -297,7 +316,7 @@ export function staffApi(client: ApiClient) {
     replyComplaint(complaintId: number, note: string): Promise<StaffComplaint> {
       return client.post(`/complaints/${id(complaintId)}/replies`, { note })
     },
-    units(): Promise<List<ResponsibleUnit>> {
+    units(): Promise<Body<'/api/v1/units'>> {
       return client.get('/units')
     },
     createUnit(input: UnitInput): Promise<ResponsibleUnit> {
@@ -305,7 +324,7 @@ export function staffApi(client: ApiClient) {
     },
 
     // ---- progress, visits, satisfaction ----
-    progressUpdates(projectId: number): Promise<List<ProgressPost>> {
+    progressUpdates(projectId: number): Promise<Body<'/api/v1/projects/{id}/updates'>> {
       return client.get(`/projects/${id(projectId)}/updates`)
     },
     postProgress(projectId: number, input: ProgressInput): Promise<ProgressPost> {
@@ -316,7 +335,7 @@ export function staffApi(client: ApiClient) {
       input.photos.forEach((p, k) => form.append('photos', p, p instanceof File ? p.name : `photo-${k + 1}.jpg`))
       return client.upload(`/projects/${id(projectId)}/updates`, form)
     },
-    visits(projectId: number): Promise<List<Visit>> {
+    visits(projectId: number): Promise<Body<'/api/v1/projects/{id}/visits'>> {
       return client.get(`/projects/${id(projectId)}/visits`)
     },
     createVisit(projectId: number, input: VisitInput): Promise<Visit> {
@@ -325,7 +344,7 @@ export function staffApi(client: ApiClient) {
     satisfaction(projectId: number): Promise<ProjectSatisfaction> {
       return client.get(`/projects/${id(projectId)}/satisfaction`)
     },
-    satisfactionByDistrict(year: number): Promise<List<DistrictSatisfaction>> {
+    satisfactionByDistrict(year: number): Promise<Body<'/api/v1/satisfaction'>> {
       return client.get(`/satisfaction?year=${id(year)}`)
     },
 
@@ -334,7 +353,7 @@ export function staffApi(client: ApiClient) {
     advanceStage(projectId: number, to: string, note?: string): Promise<Project> {
       return client.post(`/projects/${id(projectId)}/transitions`, note ? { to, note } : { to })
     },
-    stages(projectId: number): Promise<List<StageEvent>> {
+    stages(projectId: number): Promise<Body<'/api/v1/projects/{id}/stages'>> {
       return client.get(`/projects/${id(projectId)}/stages`)
     },
     recordAcceptance(projectId: number, input: AcceptanceInput): Promise<unknown> {
@@ -361,7 +380,7 @@ export function staffApi(client: ApiClient) {
     criterionEvidence(projectId: number, n: number): Promise<Blob> {
       return client.blob(`/projects/${id(projectId)}/start-criteria/${id(n)}/evidence`)
     },
-    rectifications(projectId: number): Promise<List<Rectification>> {
+    rectifications(projectId: number): Promise<Body<'/api/v1/projects/{id}/rectifications'>> {
       return client.get(`/projects/${id(projectId)}/rectifications`)
     },
     closeRectification(rectificationId: number, note: string): Promise<Rectification> {
@@ -398,11 +417,11 @@ export function staffApi(client: ApiClient) {
     },
 
     // ---- Open311 keys ----
-    apiKeys(): Promise<List<ApiKey>> {
+    apiKeys(): Promise<Body<'/api/v1/api-keys'>> {
       return client.get('/api-keys')
     },
     /** The answer carries `key`, shown this once. */
-    createApiKey(name: string): Promise<ApiKey> {
+    createApiKey(name: string): Promise<IssuedApiKey> {
       return client.post('/api-keys', { name })
     },
     revokeApiKey(keyId: number): Promise<unknown> {

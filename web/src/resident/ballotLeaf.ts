@@ -1,7 +1,8 @@
 // A vote as the public log records it (server/votelog/leaf.go): UTF-8 text,
 // one "key value" line per field in a fixed order, absent values "-". The
 // phone reads its own leaf to see that the log says what its receipt says.
-import type { Evidence, Receipt } from '../api/types'
+import type { Receipt } from '../api/contract'
+import type { Evidence } from '../api/vocabulary'
 
 /** The leaf formats: version 2 adds the evidence line (how the vote was confirmed). */
 export const LEAF_FORMAT = 'anju/ballot/v2'

@@ -7,7 +7,7 @@ import { apiError, json, mockFetch, type Call } from '../test/fetchMock'
 import { fakeIndexedDB } from '../test/fakeIndexedDB'
 import { complaint, resetFeedbackState } from '../test/feedbackFixtures'
 import { mountResident, resetResident, signedIn } from '../test/mountApp'
-import type { ComplaintFields } from '../api/types'
+import type { ComplaintFields } from './complaintQueue'
 import {
   complaintOutbox,
   discardQueued,
@@ -113,7 +113,7 @@ describe('complaint outbox', () => {
   it("never sends one household's kept complaint for another household", async () => {
     mockFetch({ [POST]: 'offline' })
     await submitComplaint(fields, [], 'key-6')
-    startSession({ token: 'other', expires_at: new Date(Date.now() + 864e5).toISOString(), household: { id: 99, room: '502', building_id: 3 } }, 'tok-abc123')
+    startSession({ token: 'other', expires_at: new Date(Date.now() + 864e5).toISOString(), household: { id: 99, room: '502', entrance: '', building_id: 3 } }, 'tok-abc123')
     const { calls } = mockFetch({})
     expect(await flushComplaints()).toEqual([])
     expect(calls).toHaveLength(0)

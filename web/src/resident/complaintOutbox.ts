@@ -5,10 +5,16 @@
 // reach the server before the answer was lost is never filed twice.
 import { ref } from 'vue'
 import { isApiError, type ApiError } from '../api/http'
-import type { Complaint, ComplaintFields } from '../api/types'
+import type { Complaint } from '../api/contract'
 import { uuid } from '../shared/uuid'
 import { api, withAuth } from './api'
-import { defaultStore, toQueuedPhoto, type QueueStore, type QueuedComplaint } from './complaintQueue'
+import {
+  type ComplaintFields,
+  defaultStore,
+  type QueuedComplaint,
+  type QueueStore,
+  toQueuedPhoto,
+} from './complaintQueue'
 import { putComplaint } from './feedback'
 import type { Outbox } from './sendTriggers'
 import { session } from './session'

@@ -3,7 +3,20 @@
 // ArrayBuffers (older iOS WebViews cannot store Blobs there). Where IndexedDB
 // is missing or refused (some private modes), a memory store keeps the queue
 // until the page is closed, and says it is not persistent.
-import type { ComplaintFields } from '../api/types'
+
+/** The fields of POST /me/complaints besides the photos, as the form sends
+ * them (multipart: the server reads each as text). */
+export interface ComplaintFields {
+  category: string
+  description: string
+  catalog_code?: string
+  /** Another building of the community; absent: the household's own. */
+  building_id?: number
+  entrance?: string
+  floor?: string
+  warranty?: boolean
+  warranty_kind?: string
+}
 
 export interface QueuedPhoto {
   name: string

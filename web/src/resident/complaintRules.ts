@@ -1,18 +1,17 @@
 // What the complaint screens decide without the server: the form's checks,
 // the colour of a status, the actions a household may take, the labels from
 // GET /complaints/meta, and what to show for a rejected or merged complaint.
+import type { Complaint, ComplaintEvent, MetaLabel } from '../api/contract'
 import {
   COMPLAINT_DESCRIPTION_MAX,
   COMPLAINT_DESCRIPTION_MIN,
   COMPLAINT_MAX_PHOTOS,
   REOPEN_REASON_MAX,
   REOPEN_REASON_MIN,
-  type Complaint,
-  type ComplaintAction,
-  type ComplaintEvent,
-  type ComplaintMeta,
-  type MetaLabel,
-} from '../api/types'
+} from '../api/vocabulary'
+
+/** What a household may do to its own complaint (only when it is resolved). */
+export type ComplaintAction = 'confirm' | 'reopen'
 
 /** Characters as a person counts them (an emoji or a CJK character is one). */
 export function charCount(s: string): number {
@@ -161,17 +160,22 @@ function labels(v: unknown): MetaLabel[] {
         zh: str(o, 'zh', 'name_zh', 'label_zh') || str(nested, 'zh', 'zh-CN'),
         en: str(o, 'en', 'name_en', 'label_en') || str(nested, 'en'),
       }
-      if (typeof o.open === 'boolean') out.open = o.open
       return out
     })
     .filter((l) => l.code)
 }
 
-/** Reads the meta answer, tolerating the spellings a label could come in. */
-export function normalizeMeta(v: unknown): ComplaintMeta | null {
+/** The groups of GET /complaints/meta the household's screens label with. */
+export type MetaGroup = 'statuses' | 'categories' | 'unit_kinds' | 'warranty_kinds'
+/** Those groups' labels, as the app keeps them (and saves them for offline). */
+export type ResidentMeta = Record<MetaGroup, MetaLabel[]>
+
+/** Reads the meta answer (or a saved copy of it), tolerating the spellings a
+ * label could come in. */
+export function normalizeMeta(v: unknown): ResidentMeta | null {
   if (!v || typeof v !== 'object') return null
   const o = v as Raw
-  const meta: ComplaintMeta = {
+  const meta: ResidentMeta = {
     statuses: labels(o.statuses),
     categories: labels(o.categories),
     unit_kinds: labels(o.unit_kinds),
@@ -180,10 +184,8 @@ export function normalizeMeta(v: unknown): ComplaintMeta | null {
   return meta.statuses.length || meta.categories.length ? meta : null
 }
 
-export type MetaGroup = keyof ComplaintMeta
-
 /** The server's label in the reader's language, or null to use the app's own. */
-export function metaLabel(meta: ComplaintMeta | null, group: MetaGroup, code: string, locale: string): string | null {
+export function metaLabel(meta: ResidentMeta | null, group: MetaGroup, code: string, locale: string): string | null {
   const l = meta?.[group].find((x) => x.code === code)
   if (!l) return null
   return (locale === 'en' ? l.en : l.zh) || l.zh || l.en || null

@@ -3,7 +3,8 @@
 // or a phone call in the middle does not lose the signature. The household
 // code is never kept here: it lives only on the screen that asks for it.
 import { reactive, watch } from 'vue'
-import type { BallotRequest, Choice, Evidence } from '../api/types'
+import type { BallotRequest } from '../api/contract'
+import type { Choice, Evidence } from '../api/vocabulary'
 import { checkCode, normalizeCode } from './code'
 import { readJSON, remove, writeJSON } from '../shared/storage'
 import { uuid } from '../shared/uuid'

@@ -4,10 +4,10 @@
 // household, so the screens still show the last copy without a connection.
 import { reactive } from 'vue'
 import { ApiError, isApiError } from '../api/http'
-import type { Complaint, ComplaintMeta, MyProject, ProgressUpdate } from '../api/types'
+import type { Complaint, MyProject, ProgressUpdate } from '../api/contract'
 import { readJSON, writeJSON } from '../shared/storage'
 import { api, withAuth } from './api'
-import { normalizeMeta } from './complaintRules'
+import { normalizeMeta, type ResidentMeta } from './complaintRules'
 import { session } from './session'
 import { isTransient, loadFor, saveFor } from './store'
 
@@ -112,7 +112,7 @@ export async function loadProject(): Promise<void> {
 
 /** The labels; fetched once per app start, the saved copy serves offline. */
 let metaRequested = false
-export async function loadMeta(): Promise<ComplaintMeta | null> {
+export async function loadMeta(): Promise<ResidentMeta | null> {
   if (metaRequested && feedback.meta) return feedback.meta
   metaRequested = true
   try {

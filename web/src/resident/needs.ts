@@ -1,5 +1,5 @@
 // The needs poll (居民点单): at most 10 catalogue items and a short note.
-import { MAX_NEEDS, MAX_NEEDS_NOTE } from '../api/types'
+import { MAX_NEEDS, MAX_NEEDS_NOTE } from '../api/vocabulary'
 
 export type NeedsProblem = { kind: 'none' } | { kind: 'tooMany' } | { kind: 'noteTooLong'; length: number }
 

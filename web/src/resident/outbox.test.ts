@@ -66,7 +66,7 @@ describe('vote outbox', () => {
   it("never sends one household's kept vote for another household", async () => {
     mockFetch({ 'PUT /api/v1/me/ballot': 'offline' })
     await submitVote(body, 'key-3')
-    startSession({ token: 'other', expires_at: new Date(Date.now() + 864e5).toISOString(), household: { id: 99, room: '502', building_id: 3 } }, 'tok-abc123')
+    startSession({ token: 'other', expires_at: new Date(Date.now() + 864e5).toISOString(), household: { id: 99, room: '502', entrance: '', building_id: 3 } }, 'tok-abc123')
     const { calls } = mockFetch({})
     expect((await flush()).kind).toBe('nothing')
     expect(calls).toHaveLength(0)

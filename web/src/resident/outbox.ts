@@ -6,7 +6,7 @@
 // resident is asked again.
 import { ref } from 'vue'
 import { ApiError, isApiError } from '../api/http'
-import type { BallotRequest, Receipt } from '../api/types'
+import type { BallotRequest, Receipt } from '../api/contract'
 import { readJSON, remove, writeJSON } from '../shared/storage'
 import { api, withAuth } from './api'
 import type { Outbox } from './sendTriggers'

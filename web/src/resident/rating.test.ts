@@ -152,7 +152,7 @@ describe('after the vote', () => {
 
 describe('progress timeline', () => {
   it('shows each post with its date, item, text, author and photos', async () => {
-    mockFetch({ 'GET /api/v1/me/updates': json(200, { items: [update(), update({ id: 4, photos: [], catalog_name: null, text: '进场施工' })] }) })
+    mockFetch({ 'GET /api/v1/me/updates': json(200, { items: [update(), update({ id: 4, photos: [], catalog_name: undefined, text: '进场施工' })] }) })
     const { wrapper } = await mountResident('/progress')
     const posts = wrapper.findAll('[data-testid=progress-post]')
     expect(posts).toHaveLength(2)

@@ -1,6 +1,7 @@
 // The satisfaction rating (满意度): overall and four dimensions, each 1–5
 // stars, optional scores for the plan's items and a comment.
-import { RATING_COMMENT_MAX, RATING_DIMENSIONS, type Rating, type RatingDimension, type RatingRequest } from '../api/types'
+import type { Rating, RatingRequest } from '../api/contract'
+import { RATING_COMMENT_MAX, RATING_DIMENSIONS, type RatingDimension } from '../api/vocabulary'
 import { charCount } from './complaintRules'
 
 export interface RatingDraft {

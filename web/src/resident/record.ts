@@ -7,7 +7,7 @@
 // one that failed. tlog.ts is loaded only here, on demand, so the first
 // screen does not carry it.
 import { isApiError } from '../api/http'
-import type { BallotProof, CheckpointView, Receipt } from '../api/types'
+import type { BallotProof, CheckpointView, Receipt } from '../api/contract'
 import type { Checkpoint } from '../shared/tlog'
 import { readJSON, readString, writeJSON, writeString } from '../shared/storage'
 import { api, withAuth } from './api'

@@ -1,7 +1,7 @@
 // The household's sign-in, kept in localStorage so an elderly resident is not
 // asked for the code again every time WeChat reloads the page.
 import { computed, ref } from 'vue'
-import type { HouseholdSignIn } from '../api/types'
+import type { HouseholdSignIn } from '../api/contract'
 import { readJSON, readString, remove, writeJSON, writeString } from '../shared/storage'
 
 const SESSION_KEY = 'anju.session'

@@ -3,7 +3,8 @@
 // localStorage per household, so the plan still shows without a connection.
 import { reactive } from 'vue'
 import { ApiError, isApiError } from '../api/http'
-import type { Me, Plan, Receipt, VotingStatus } from '../api/types'
+import type { Me, Plan, Receipt } from '../api/contract'
+import { isVotingStatus, type VotingStatus } from '../api/vocabulary'
 import { readJSON, remove, writeJSON } from '../shared/storage'
 import { api, withAuth } from './api'
 import { session } from './session'
@@ -170,7 +171,7 @@ export function votingStatus(
   if (plan.voting_status === 'closed') return 'closed'
   const closes = Date.parse(plan.voting_closes_at)
   if (!Number.isNaN(closes) && now >= closes) return 'closed'
-  return plan.voting_status
+  return isVotingStatus(plan.voting_status) ? plan.voting_status : null
 }
 
 /** Wipes everything kept for a household (on sign-out). */

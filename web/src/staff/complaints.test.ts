@@ -3,7 +3,7 @@
 // action needs before it is sent, and the server's word on a refused step.
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
-import type { StaffComplaint } from '../api/staffTypes'
+import type { StaffComplaint } from '../api/contract'
 import { apiError, json, mockFetch, type Answer } from '../test/fetchMock'
 import { mountStaff, project, signInStaff } from '../test/mountStaff'
 import { endStaffSession } from './session'
@@ -59,7 +59,7 @@ function complaint(over: Partial<StaffComplaint> = {}): StaffComplaint {
     created_at: '2024-06-03T02:00:00Z',
     updated_at: '2024-06-03T02:00:00Z',
     allowed: ['assigned', 'resolved', 'rejected', 'merged'],
-    events: [{ at: '2024-06-03T02:00:00Z', kind: 'status', from: null, to: 'submitted', note: null, actor: '1号楼 602', actor_type: 'household', unit: null, deadline: '2024-06-04T16:00:00Z' }],
+    events: [{ at: '2024-06-03T02:00:00Z', kind: 'status', to: 'submitted', note: '', actor: '1号楼 602', actor_type: 'household', deadline: '2024-06-04T16:00:00Z' }],
     household: { id: 40, room: '602', building_name: '1号楼', owner_masked: '王*' },
     source: 'resident',
     community_name: '建设街小区',
@@ -114,7 +114,7 @@ describe('queue filters → query string', () => {
       'GET /api/v1/complaints': json(200, {
         items: [
           complaint({ id: 12, overdue: true, escalation_level: 2, status: 'assigned', unit: { id: 4, name: '宏达建设', kind: 'contractor' } }),
-          complaint({ id: 13, category: 'safety', source: 'open311', household: null }),
+          complaint({ id: 13, category: 'safety', source: 'open311', household: undefined }),
         ],
         total: 2,
       }),

@@ -3,8 +3,8 @@
 // satisfaction, and Open311 keys shown once.
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import type { Project } from '../api/types'
-import type { ProjectStageFields } from '../api/staffTypes'
+import type { Project } from '../api/contract'
+import type { ProjectStageFields } from './lib/stages'
 import { apiError, json, mockFetch } from '../test/fetchMock'
 import { mountStaff, project, signInStaff } from '../test/mountStaff'
 import { endStaffSession } from './session'

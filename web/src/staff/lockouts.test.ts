@@ -7,7 +7,7 @@ import { json, mockFetch, blob } from '../test/fetchMock'
 import { mountStaff, signInStaff } from '../test/mountStaff'
 import { PNG, building, community, household } from '../test/staffFixtures'
 import { formatDateTime } from '../shared/format'
-import type { SignInLockout } from '../api/staffTypes'
+import type { SignInLockout } from '../api/contract'
 import { endStaffSession } from './session'
 
 vi.mock('./ui/confirm', () => ({ confirmAction: vi.fn(async () => true) }))

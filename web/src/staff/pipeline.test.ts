@@ -4,8 +4,7 @@
 // list and the monthly report.
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
-import type { Project } from '../api/types'
-import type { Dashboard, StartCriteria } from '../api/staffTypes'
+import type { Dashboard, Project, StartCriteria } from '../api/contract'
 import { apiError, blob, json, mockFetch } from '../test/fetchMock'
 import { mountStaff, project, signInStaff } from '../test/mountStaff'
 import { PNG } from '../test/staffFixtures'
@@ -113,6 +112,7 @@ function criteria(over: Partial<StartCriteria> = {}): StartCriteria {
         n: 2,
         name: '完成违章建筑和临时建筑拆除',
         met: true,
+        computed: false,
         confirmed_on: '2024-05-20',
         person: '城管局 李',
         note: '拆除3处',
@@ -120,9 +120,9 @@ function criteria(over: Partial<StartCriteria> = {}): StartCriteria {
         by: 'jianshe',
         at: '2024-05-21T02:00:00Z',
       },
-      { n: 3, name: '完成项目设计并在小区内公示', met: false },
-      { n: 4, name: '已有确定的施工队伍并签订施工合同', met: false },
-      { n: 5, name: '施工队伍进场且现场有明显的形象进度', met: false },
+      { n: 3, name: '完成项目设计并在小区内公示', met: false, computed: false },
+      { n: 4, name: '已有确定的施工队伍并签订施工合同', met: false, computed: false },
+      { n: 5, name: '施工队伍进场且现场有明显的形象进度', met: false, computed: false },
     ],
     ...over,
   }
@@ -309,7 +309,7 @@ function dashboard(year: number): Dashboard {
     year,
     as_of: `${year}-07-15`,
     rank,
-    target: { start_households: start, complete_households: Math.round(start * 0.7), continuing_households: 100 },
+    target: { district_id: id, year, start_households: start, complete_households: Math.round(start * 0.7), continuing_households: 100, updated_at: `${year}-01-10T02:00:00Z` },
     started_households: started,
     completed_households: 50,
     continuing: { households: 100, done_households: 100, projects: 1, done_projects: 1 },
@@ -324,7 +324,13 @@ function dashboard(year: number): Dashboard {
     year,
     as_of: `${year}-07-15`,
     districts: [progress(2, '遂平县', 2, 475, 100), progress(1, '驿城区', 1, 4804, 3000)],
-    months: Array.from({ length: 12 }, (_, k) => ({ month: `${year}-${String(k + 1).padStart(2, '0')}`, started_households: k === 4 ? 3100 : 0, completed_households: 0 })),
+    months: Array.from({ length: 12 }, (_, k) => ({
+      month: `${year}-${String(k + 1).padStart(2, '0')}`,
+      started_households: k === 4 ? 3100 : 0,
+      completed_households: 0,
+      started_households_to_date: k >= 4 ? 3100 : 0,
+      completed_households_to_date: 0,
+    })),
     stages: { survey: 1, mobilization: 0, planning: 2, construction: 4, acceptance: 1, handed_over: 0 },
     consent: { projects: 8, plan_published: 6, voting: 1, reached: 5 },
     complaints: { opened: 30, closed: 20, open: 10, overdue: 2 },

@@ -1,6 +1,6 @@
 // The project a /projects/:id page is about, shared by its tabs.
 import { inject, provide, ref, type InjectionKey, type Ref } from 'vue'
-import type { Project } from '../api/types'
+import type { Project } from '../api/contract'
 import { api, withStaffAuth } from './session'
 
 export interface ProjectContext {

@@ -1,5 +1,5 @@
 // The three consent rules in words (DESIGN.md rule 3).
-import type { ConsentRule } from '../api/types'
+import type { ConsentRule } from '../api/vocabulary'
 
 type Translate = (key: string, params?: Record<string, unknown>) => string
 

@@ -2,7 +2,7 @@
 import { ref } from 'vue'
 import { ApiClient, isApiError } from '../api/http'
 import { staffApi } from '../api/staff'
-import type { StaffSignIn } from '../api/types'
+import type { StaffSignIn } from '../api/contract'
 import { readJSON, remove, writeJSON } from '../shared/storage'
 
 const KEY = 'anju.staff.session'

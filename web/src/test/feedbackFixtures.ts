@@ -1,6 +1,6 @@
 // Complaints, progress posts, the project and ratings shaped like the API's
 // answers in docs/API.md (issue 4).
-import type { Complaint, MyProject, ProgressUpdate, Rating } from '../api/types'
+import type { Complaint, MyProject, ProgressUpdate, Rating } from '../api/contract'
 import { resetFeedback } from '../resident/feedback'
 import { setComplaintStore } from '../resident/complaintOutbox'
 import { memoryStore } from '../resident/complaintQueue'
@@ -34,7 +34,7 @@ export function complaint(over: Partial<Complaint> = {}): Complaint {
     updated_at: past(1),
     allowed: [],
     events: [
-      { at: past(1), kind: 'status', from: '', to: 'submitted', note: '', actor: '', actor_type: 'household', unit: null, deadline: future(1) },
+      { at: past(1), kind: 'status', from: '', to: 'submitted', note: '', actor: '', actor_type: 'household', deadline: future(1) },
     ],
     ...over,
   }
@@ -48,8 +48,8 @@ export function resolved(over: Partial<Complaint> = {}): Complaint {
     auto_close_at: future(7),
     unit: { id: 1, name: '豫建集团', kind: 'contractor' },
     events: [
-      { at: past(3), kind: 'status', from: '', to: 'submitted', actor_type: 'household' },
-      { at: past(2), kind: 'status', from: 'submitted', to: 'assigned', actor: '社区 王', actor_type: 'staff', unit: '豫建集团', deadline: future(3) },
+      { at: past(3), kind: 'status', from: '', to: 'submitted', note: '', actor: '', actor_type: 'household' },
+      { at: past(2), kind: 'status', from: 'submitted', to: 'assigned', note: '', actor: '社区 王', actor_type: 'staff', unit: '豫建集团', deadline: future(3) },
       { at: past(1), kind: 'reply', note: '明天上门查看', actor: '社区 王', actor_type: 'staff' },
       { at: past(0.5), kind: 'status', from: 'assigned', to: 'resolved', note: '已重做防水层', actor: '社区 王', actor_type: 'staff' },
     ],
@@ -58,7 +58,7 @@ export function resolved(over: Partial<Complaint> = {}): Complaint {
 }
 
 export function project(over: Partial<MyProject> = {}): MyProject {
-  return { project_id: 2, stage: 'construction', accepted_on: null, handed_over_at: null, rating_open: false, ...over }
+  return { project_id: 2, stage: 'construction', accepted_on: null, handed_over_at: null, rating_open: false, buildings: [], ...over }
 }
 
 export function update(over: Partial<ProgressUpdate> = {}): ProgressUpdate {

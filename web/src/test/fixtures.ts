@@ -1,5 +1,5 @@
 // Data shaped like the API's answers in docs/API.md.
-import type { BallotRequest, HouseholdSignIn, Me, Plan, PublicBuilding, Receipt } from '../api/types'
+import type { BallotRequest, HouseholdSignIn, Me, Plan, PublicBuilding, Receipt } from '../api/contract'
 
 const future = (days: number) => new Date(Date.now() + days * 86400_000).toISOString()
 const past = (days: number) => new Date(Date.now() - days * 86400_000).toISOString()
@@ -19,6 +19,7 @@ export function publicBuilding(over: Partial<PublicBuilding> = {}): PublicBuildi
       summary: '屋面防水、外墙保温、加装照明。',
       voting_opens_at: past(3),
       voting_closes_at: future(10),
+      closed_at: null,
       voting_status: 'open',
     },
     ...over,
@@ -26,14 +27,24 @@ export function publicBuilding(over: Partial<PublicBuilding> = {}): PublicBuildi
 }
 
 export function signInAnswer(): HouseholdSignIn {
-  return { token: 'household-jwt', expires_at: future(30), household: { id: 12, room: '301', building_id: 3 } }
+  return { token: 'household-jwt', expires_at: future(30), household: { id: 12, room: '301', entrance: '1单元', building_id: 3 } }
 }
 
 export function me(): Me {
   return {
     household: { id: 12, room: '301', entrance: '1单元', floor: 3, area_m2: 78.5, owner_masked: '张*' },
     building: { id: 3, name: '1号楼' },
-    community: { id: 1, name: '建设街小区', address: '驿城区建设街12号', built_year: 1992 },
+    community: {
+      id: 1,
+      district_id: 1,
+      name: '建设街小区',
+      address: '驿城区建设街12号',
+      built_year: 1992,
+      public_token: null,
+      created_at: past(400),
+      board_url: '',
+      board_qr_url: '/api/v1/communities/1/qr.png',
+    },
   }
 }
 
@@ -72,11 +83,15 @@ export function plan(over: Partial<Plan> = {}): Plan {
         content: '更换声控灯',
         standard: '照度符合规范',
         description: '每层加装声控灯',
-        quantity: null,
+        quantity: '',
         budget_yuan: null,
       },
     ],
+    attachments: [],
+    created_at: past(20),
     published_at: past(5),
+    superseded_at: null,
+    closed_at: null,
     voting_opens_at: past(3),
     voting_closes_at: future(10),
     voting_status: 'open',
@@ -98,6 +113,8 @@ export function receipt(over: Partial<Receipt> = {}): Receipt {
     recorded_at: past(1),
     changeable_until: future(10),
     replaces: null,
+    recorded_by: null,
+    hash: 'a3f1c2d4e5b6a7980112233445566778899aabbccddeeff00112233445566778',
     ...over,
   }
 }

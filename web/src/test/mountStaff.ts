@@ -7,7 +7,7 @@ import StaffApp from '../staff/StaffApp.vue'
 import { createStaffI18n } from '../staff/i18n'
 import { createStaffRouter } from '../staff/router'
 import { setStaffUnauthorizedHandler, startStaffSession } from '../staff/session'
-import type { Project } from '../api/types'
+import type { Project } from '../api/contract'
 
 export async function mountStaff(path: string, locale: AppLocale = 'zh-CN') {
   const router = createStaffRouter(createMemoryHistory('/staff/'))
@@ -31,6 +31,8 @@ export function signInStaff(role: 'city' | 'district' | 'committee' = 'committee
       role,
       district_id: role === 'city' ? null : 1,
       community_id: role === 'committee' ? 1 : null,
+      disabled: false,
+      created_at: '2024-01-02T02:00:00Z',
     },
   })
 }
@@ -50,6 +52,26 @@ export function project(over: Partial<Project> = {}): Project {
     objection_days: 7,
     current_plan_id: 7,
     current_plan_title: '建设街小区2024年改造方案',
+    // Not registered in the ledger yet, still at the first stage.
+    stage: 'survey',
+    accepted_on: null,
+    handed_over_at: null,
+    kind: 'new',
+    plan_status: 'planned',
+    registered_at: null,
+    ledger_households: null,
+    ledger_buildings: null,
+    floor_area_m2: null,
+    investment_yuan: null,
+    funding: [],
+    built_year_reason: '',
+    responsible_person: '',
+    responsible_phone: '',
+    design_unit: '',
+    construction_unit: '',
+    supervision_unit: '',
+    started_on: null,
+    created_at: '2024-01-05T02:00:00Z',
     ...over,
   }
 }

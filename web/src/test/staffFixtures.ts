@@ -1,6 +1,5 @@
 // Console data shaped like the API's answers in docs/API.md.
-import type { Consent } from '../api/types'
-import type { Building, Community, Household } from '../api/staffTypes'
+import type { Building, Community, Consent, Household } from '../api/contract'
 
 export function consent(over: Partial<Consent> = {}): Consent {
   const tally = (agree: number, reached = false, needed = 23) => ({ agree, disagree: 3, abstain: 2, rate: agree / 72, reached, needed })
@@ -10,6 +9,7 @@ export function consent(over: Partial<Consent> = {}): Consent {
     plan_version: 1,
     rule: 'households-80',
     threshold_percent: 80,
+    scope_building_id: null,
     voting_status: 'open',
     voting_opens_at: '2024-05-01T00:00:00Z',
     voting_closes_at: '2024-05-31T00:00:00Z',
@@ -22,8 +22,8 @@ export function consent(over: Partial<Consent> = {}): Consent {
     management: tally(30, false, 28),
     reached: false,
     buildings: [
-      { building_id: 1, name: '1号楼', eligible: 24, voted: 15, by_code: 1, plan: tally(12, false, 8), management: tally(10, false, 10) },
-      { building_id: 2, name: '2号楼', eligible: 48, voted: 25, by_code: 0, plan: tally(23, false, 16), management: tally(20, false, 19) },
+      { building_id: 1, name: '1号楼', eligible: 24, voted: 15, paper: 1, by_code: 1, plan: tally(12, false, 8), management: tally(10, false, 10) },
+      { building_id: 2, name: '2号楼', eligible: 48, voted: 25, paper: 2, by_code: 0, plan: tally(23, false, 16), management: tally(20, false, 19) },
     ],
     non_voters: [
       { household_id: 4, building_id: 1, building_name: '1号楼', entrance: '1单元', floor: 2, room: '201', owner_masked: '张*' },
@@ -44,6 +44,7 @@ export function community(over: Partial<Community> = {}): Community {
     address: '驿城区建设街12号',
     built_year: 1992,
     public_token: 'board-tok',
+    created_at: '2024-01-05T02:00:00Z',
     board_url: 'http://anju.test/c/board-tok',
     board_qr_url: '/api/v1/communities/1/qr.png',
     ...over,
@@ -59,6 +60,7 @@ export function building(over: Partial<Building> = {}): Building {
     resident_url: 'http://anju.test/b/tok-abc123',
     qr_url: '/api/v1/buildings/3/qr.png',
     token_rotated_at: null,
+    created_at: '2024-01-05T02:00:00Z',
     households: 2,
     ...over,
   }
@@ -75,7 +77,10 @@ export function household(over: Partial<Household> = {}): Household {
     owner_masked: '张*',
     phone_masked: '138****1234',
     owner_group: '',
+    code_issued_at: '2024-01-06T02:00:00Z',
     locked_until: null,
+    paused_sources: 0,
+    created_at: '2024-01-05T02:00:00Z',
     ...over,
   }
 }

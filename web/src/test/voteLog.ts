@@ -3,7 +3,7 @@
 // C2SP signed notes with a test Ed25519 key. record.test.ts checks that its
 // trees give the Go vectors' roots and proofs before trusting it.
 import * as ed from '@noble/ed25519'
-import type { BallotProof, CheckpointView } from '../api/types'
+import type { BallotProof, CheckpointView } from '../api/contract'
 import { base64Encode, leafHash } from '../shared/tlog'
 
 const enc = new TextEncoder()
@@ -144,7 +144,7 @@ export class VoteLog {
   async checkpoint(size = this.size, opts: { signers?: TestKey[]; createdAt?: string } = {}): Promise<CheckpointView> {
     const root = base64Encode(await this.root(size))
     const note = await signNote(`${this.origin}\n${size}\n${root}\n`, ...(opts.signers ?? [this.key]))
-    return { origin: this.origin, tree_size: size, root_hash: root, note, created_at: opts.createdAt ?? '2026-12-07T05:05:01Z' }
+    return { origin: this.origin, tree_size: size, root_hash: root, note, created_at: opts.createdAt ?? '2026-12-07T05:05:01Z', witnesses: [] }
   }
 
   /** GET /me/ballot/proof for leaf `index` against the checkpoint of `size`. */

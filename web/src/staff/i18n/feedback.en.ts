@@ -295,7 +295,6 @@ const feedbackEn: FeedbackMessages = {
     list: 'Keys',
     none: 'No keys yet.',
     created: 'Created',
-    lastUsed: 'Last used',
     revoke: 'Revoke',
     revokeTitle: 'Revoke “{name}”?',
     revokeBody: 'Requests with this key are refused from now on; this cannot be undone.',

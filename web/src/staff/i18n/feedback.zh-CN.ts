@@ -293,7 +293,6 @@ const feedbackZh = {
     list: '已有密钥',
     none: '还没有密钥。',
     created: '生成时间',
-    lastUsed: '最近使用',
     revoke: '停用',
     revokeTitle: '停用“{name}”？',
     revokeBody: '停用后用这个密钥的请求会被拒绝，不能恢复。',

@@ -1,7 +1,7 @@
 // Staff accounts (账号): what a new password and a username must be (the
 // server's own rules, checked here first so a mistake is shown before
 // sending), and how an account's scope reads in the list.
-import type { StaffAccount } from '../../api/staffTypes'
+import type { StaffAccount } from '../../api/contract'
 
 export const PASSWORD_MIN = 10
 /** The server counts bytes (UTF-8), at most 200. */

@@ -1,6 +1,6 @@
 // What staff may do with a complaint, read from the `allowed` list the API
 // sends, and what each action needs before it is sent.
-import type { ComplaintTransition, StaffComplaint } from '../../api/staffTypes'
+import type { ComplaintTransition, StaffComplaint } from '../../api/contract'
 
 export type ComplaintAction = 'assigned' | 'in_progress' | 'resolved' | 'rejected' | 'merged' | 'reply'
 

@@ -3,7 +3,7 @@
 // the console's own catalogue answers until it arrives or if it fails.
 import { computed, ref } from 'vue'
 import { useI18n } from 'vue-i18n'
-import type { ComplaintMeta, MetaEntry } from '../../api/staffTypes'
+import type { ComplaintMeta, MetaLabel } from '../../api/contract'
 import { api } from '../session'
 
 const meta = ref<ComplaintMeta | null>(null)
@@ -40,11 +40,8 @@ const FALLBACK: Record<Group, string> = {
   dimensions: 'staff.satisfaction.dimensions',
 }
 
-function entryLabel(e: MetaEntry, en: boolean): string {
-  const pick = en ? [e.en, e.name_en, e.label_en] : [e.zh, e.name_zh, e.label_zh]
-  const fallback = en ? [e.zh, e.name_zh, e.label_zh] : [e.en, e.name_en, e.label_en]
-  const v = [...pick, ...fallback].find((x) => typeof x === 'string' && x.trim())
-  return typeof v === 'string' ? v : ''
+function entryLabel(e: MetaLabel, en: boolean): string {
+  return ((en ? e.en : e.zh).trim() || (en ? e.zh : e.en)).trim()
 }
 
 export function useComplaintLabels() {

@@ -2,7 +2,8 @@
 // is loaded on demand by PipelineChart). Months: the new-start households
 // started and completed each month, the running totals and the year's targets.
 // Stages: how many projects are in each.
-import { PROJECT_STAGES, type Dashboard } from '../../api/staffTypes'
+import type { Dashboard } from '../../api/contract'
+import { PROJECT_STAGES } from '../vocabulary'
 
 export interface ChartPick {
   seriesIndex: number

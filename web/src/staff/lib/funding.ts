@@ -1,6 +1,6 @@
 // The funding split (资金来源) of a plan must add up to its total budget. The
 // sums are done in fen (integers), so 0.1 + 0.2 adds up to exactly 0.3.
-import type { FundingSource } from '../../api/types'
+import type { FundingSource } from '../../api/vocabulary'
 
 /** The eight sources of the ledger (DESIGN.md rule 6), in the order the seed lists them. */
 export const FUNDING_SOURCES: readonly FundingSource[] = [

@@ -1,9 +1,10 @@
 // A rejected import (422 import_rejected) lists its bad rows beside the error
-// envelope: {"error": {…}, "created": 0, "errors": [{"row", "message"}]}.
-import type { ImportRowError } from '../../api/staffTypes'
+// envelope (ImportRejected: {"error": {…}, "created": 0, "errors": [{"row", "message"}]}).
+import type { ImportRejected, ImportRowError } from '../../api/contract'
 
+/** The bad rows of an ApiError's body, in row order; none if it is not that answer. */
 export function rowsOf(body: unknown): ImportRowError[] {
-  const errs = (body as { errors?: unknown } | null)?.errors
+  const errs: unknown = (body as Partial<ImportRejected> | null)?.errors
   if (!Array.isArray(errs)) return []
   return errs
     .filter((r): r is ImportRowError => !!r && typeof r === 'object' && typeof (r as ImportRowError).row === 'number')

@@ -1,8 +1,8 @@
 // The ledger form (台账登记): from a project's registered facts to the form,
 // and from the form to PUT /projects/{id}/ledger, with the problems that keep
 // it from being sent. The funding must add up to the investment to the fen.
-import type { FundingLine, Project } from '../../api/types'
-import type { LedgerInput, ProjectKind } from '../../api/staffTypes'
+import type { FundingLine, LedgerInput, Project } from '../../api/contract'
+import type { ProjectKind } from '../vocabulary'
 import { FUNDING_SOURCES, fundingBalance } from './funding'
 
 export interface LedgerForm {

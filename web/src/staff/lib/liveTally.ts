@@ -4,7 +4,7 @@
 // for good, it falls back to asking every 10 seconds.
 import { onBeforeUnmount, ref, shallowRef, watch } from 'vue'
 import { isApiError } from '../../api/http'
-import type { Consent } from '../../api/types'
+import type { Consent } from '../../api/contract'
 import { connectEvents, type EventStream, type StreamOptions } from '../../api/sse'
 import { api, client, withStaffAuth } from '../session'
 

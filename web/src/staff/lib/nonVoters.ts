@@ -1,6 +1,6 @@
 // The door-to-door list (入户): households that have not voted, by building and
 // entrance, in the order the server gives (building → entrance → floor → room).
-import type { NonVoter } from '../../api/types'
+import type { NonVoter } from '../../api/contract'
 
 export interface EntranceGroup {
   entrance: string

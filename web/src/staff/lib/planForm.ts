@@ -1,6 +1,6 @@
 // The plan editor's form: to and from the API's plan, and what stops a save.
-import type { CatalogItem, ManagementMode, Plan } from '../../api/types'
-import type { PlanInput } from '../../api/staffTypes'
+import type { CatalogItem, Plan, PlanInput } from '../../api/contract'
+import type { ManagementMode } from '../../api/vocabulary'
 import { FUNDING_SOURCES, fundingBalance } from './funding'
 import { fromBeijingInput, toBeijingInput } from './beijingTime'
 

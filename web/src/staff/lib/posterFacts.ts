@@ -1,6 +1,6 @@
 // What a building's poster says about the vote: the plan now put to the vote
 // in this building (a community-wide project, or one scoped to this building).
-import type { Plan, Project } from '../../api/types'
+import type { Plan, Project } from '../../api/contract'
 
 export function projectForBuilding(projects: Project[], communityId: number, buildingId: number): Project | null {
   const mine = projects.filter(

@@ -2,7 +2,16 @@
 // &started=&completed=), read from and written to the page address, so every
 // dashboard figure can link to the projects behind it.
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
-import type { ProjectFilters } from '../../api/staffTypes'
+
+/** GET /projects filters: every dashboard figure links to the projects behind it. */
+export interface ProjectFilters {
+  year?: number
+  district_id?: number
+  stage?: string
+  kind?: string
+  started?: boolean
+  completed?: boolean
+}
 
 export const FILTER_KEYS = ['year', 'district_id', 'stage', 'kind', 'started', 'completed'] as const
 export type FilterKey = (typeof FILTER_KEYS)[number]

@@ -1,6 +1,6 @@
 // Household code slips (户码条): several per A4 page, each with the community,
 // building, entrance, room and the code written as ABCD-EFGH.
-import type { IssuedCode } from '../../api/staffTypes'
+import type { IssuedCode } from '../../api/contract'
 
 /** 2 columns × 4 rows on A4 portrait: big enough to read, small enough to cut. */
 export const SLIPS_PER_PAGE = 8
@@ -39,8 +39,10 @@ export function sortSlips(slips: Slip[]): Slip[] {
   )
 }
 
-export function slipsFromCodes(codes: IssuedCode[], community: string, building: string): Slip[] {
-  return sortSlips(
-    codes.map((c) => ({ community, building, entrance: c.entrance ?? '', floor: c.floor ?? null, room: c.room, code: c.code })),
-  )
+/** What a slip needs of a code: new codes (codes:issue) and imported or
+ * created households (which carry their code) both have it. */
+export type SlipCode = Pick<IssuedCode, 'entrance' | 'floor' | 'room' | 'code'>
+
+export function slipsFromCodes(codes: SlipCode[], community: string, building: string): Slip[] {
+  return sortSlips(codes.map((c) => ({ community, building, entrance: c.entrance, floor: c.floor, room: c.room, code: c.code })))
 }

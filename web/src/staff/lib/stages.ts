@@ -1,11 +1,13 @@
 // The project's stages (DESIGN.md rule 5): one step forward at a time.
 import { isApiError } from '../../api/http'
-import { PROJECT_STAGES, type ProjectStage, type ProjectStageFields } from '../../api/staffTypes'
-import type { Project } from '../../api/types'
+import type { Project } from '../../api/contract'
+import { PROJECT_STAGES, type ProjectStage } from '../vocabulary'
+
+/** What issue 4 adds to a project: its stage, acceptance and hand-over. */
+export type ProjectStageFields = Pick<Project, 'stage' | 'accepted_on' | 'handed_over_at'>
 
 export function stageOf(p: Project | null): ProjectStageFields {
-  const s = p as (Project & ProjectStageFields) | null
-  return { stage: s?.stage ?? 'survey', accepted_on: s?.accepted_on ?? null, handed_over_at: s?.handed_over_at ?? null }
+  return { stage: p?.stage ?? 'survey', accepted_on: p?.accepted_on ?? null, handed_over_at: p?.handed_over_at ?? null }
 }
 
 export function nextStage(stage: string | undefined): ProjectStage | null {
