@@ -25,7 +25,7 @@ type Signature struct {
 	SHA256 string
 }
 
-var errSignatureMissing = problem.Field("signature", "is required: sign with your finger in the box, then confirm")
+var errSignatureMissing = problem.Field("signature", `is required: sign with your finger in the box, or confirm with the household code instead ("evidence": "household_code")`)
 
 // DecodeSignature checks a PNG data URL: well-formed, at most 512 KiB, a
 // plausible size, and not blank.

@@ -54,28 +54,16 @@ func (s *Service) SignIn(ctx context.Context, in HouseholdLogin, from string) (*
 	if err != nil {
 		return nil, 0, err
 	}
-	source := SourceOf(from)
-	if err := s.reserve(ctx, b.ID, room, source); err != nil {
-		return nil, 0, err
-	}
 	hashes := make([]string, len(candidates))
 	for i, h := range candidates {
 		hashes[i] = h.CodeHash
 	}
-	match, err := s.hasher.Check(ctx, code, hashes, rounds, auth.CodeParams)
+	match, err := s.guess(ctx, b.ID, room, SourceOf(from), code, hashes, rounds)
 	if err != nil {
-		// Not evaluated (the server was busy): the guess does not count.
-		if rerr := s.refund(context.WithoutCancel(ctx), b.ID, room, source); rerr != nil {
-			return nil, 0, errors.Join(err, rerr)
-		}
 		return nil, 0, err
 	}
 	if match < 0 {
 		return nil, 0, errBadCode
-	}
-	// A correct code is no wrong guess, even if the client has gone meanwhile.
-	if err := s.refund(context.WithoutCancel(ctx), b.ID, room, source); err != nil {
-		return nil, 0, err
 	}
 	h := candidates[match]
 	return &SignedInHousehold{ID: h.ID, Room: h.Room, Entrance: h.Entrance, BuildingID: h.BuildingID}, h.CodeVersion, nil
@@ -131,18 +119,35 @@ func (s *Service) ConfirmCode(ctx context.Context, householdID int64, typed, fro
 		return problem.Unauthorized("session_expired", "Your sign-in is no longer valid (the household is not on the roll); please sign in again.")
 	}
 	h := hs[0]
-	room, source := NormalizeRoom(h.Room), SourceOf(from)
-	if err := s.reserve(ctx, h.BuildingID, room, source); err != nil {
-		return err
-	}
-	match, err := s.hasher.Check(ctx, code, []string{h.CodeHash}, 1, auth.CodeParams)
+	match, err := s.guess(ctx, h.BuildingID, NormalizeRoom(h.Room), SourceOf(from), code, []string{h.CodeHash}, 1)
 	if err != nil {
-		return errors.Join(err, s.refund(context.WithoutCancel(ctx), h.BuildingID, room, source))
+		return err
 	}
 	if match < 0 {
 		return errWrongConfirmCode
 	}
-	return s.refund(context.WithoutCancel(ctx), h.BuildingID, room, source)
+	return nil
+}
+
+// guess checks a typed code against hashes as one guess for room of a
+// building from source: counted against the room's limits before any hash
+// is evaluated (429 when they are used up), given back when the code is
+// right or was never evaluated (the server was busy). It returns the index
+// of the matching hash, or -1.
+func (s *Service) guess(ctx context.Context, buildingID int64, room, source, code string, hashes []string, rounds int) (int, error) {
+	if err := s.reserve(ctx, buildingID, room, source); err != nil {
+		return -1, err
+	}
+	match, err := s.hasher.Check(ctx, code, hashes, rounds, auth.CodeParams)
+	if err != nil {
+		// Not evaluated: the guess does not count.
+		return -1, errors.Join(err, s.refund(context.WithoutCancel(ctx), buildingID, room, source))
+	}
+	if match < 0 {
+		return -1, nil
+	}
+	// A correct code is no wrong guess, even if the client has gone meanwhile.
+	return match, s.refund(context.WithoutCancel(ctx), buildingID, room, source)
 }
 
 // candidates are the households a room names and the number of hashes every

@@ -9,7 +9,6 @@ const en: MessageSchema = {
   common: {
     loading: 'Loading…',
     retry: 'Try again',
-    next: 'Next',
     signOut: 'Sign out',
     home: 'Home',
   },

@@ -9,7 +9,6 @@ const zhCN = {
   common: {
     loading: '正在加载…',
     retry: '重试',
-    next: '下一步',
     signOut: '退出登录',
     home: '首页',
   },
