@@ -287,7 +287,7 @@ const sequencerEvery = 500 * time.Millisecond
 // sequencerGap is the shortest time between two rounds of the sequencer
 // when votes wake it: a receipt's proof is ready within about this long
 // after the vote, and a busy vote is integrated in batches of this much.
-const sequencerGap = 200 * time.Millisecond
+const sequencerGap = 500 * time.Millisecond
 
 // hashWait is how long a sign-in waits for its share of the hashing memory
 // before it is refused with 503 server_busy.

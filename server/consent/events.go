@@ -74,21 +74,30 @@ func (e *Events) Changed(ctx context.Context, projectID int64) {
 	e.fanOut(projectID)
 }
 
-// Integrated runs in the log sequencer's transaction after it integrated a
-// batch of leaves of the log with this subject: for a plan's log, on
-// PostgreSQL, it NOTIFYs the plan's project once for the whole batch, and the
-// notification reaches every instance when the batch commits. A vote does
-// not NOTIFY in its own transaction: PostgreSQL holds one lock on its
-// notification queue from a notifying transaction's commit until the commit
-// is on disk, so notifying votes would reach the disk one at a time instead
-// of together. The sequencer runs within a second of a vote (at once on the
-// instance that took it), and what it tells is in the tree by then.
-func (e *Events) Integrated(tx *gorm.DB, subject string) error {
-	planID, ok := planOfSubject(subject)
-	if !ok || !e.db.Postgres {
+// Integrated runs in the log sequencer's transaction after a round that
+// integrated new leaves of the logs with these subjects: on PostgreSQL it
+// NOTIFYs the project of each plan among them, once for the whole round,
+// in one statement, and the notifications reach every instance when the
+// round commits. A vote does not NOTIFY in its own transaction: PostgreSQL
+// holds one lock on its notification queue from a notifying transaction's
+// commit until the commit is on disk, so notifying votes would reach the
+// disk one at a time instead of together. The sequencer runs within a
+// second of a vote (at once on the instance that took it), and what it
+// tells is in the tree by then.
+func (e *Events) Integrated(tx *gorm.DB, subjects []string) error {
+	if !e.db.Postgres {
 		return nil
 	}
-	return tx.Exec("SELECT pg_notify(?, project_id::text) FROM plans WHERE id = ?", channel, planID).Error
+	var plans []int64
+	for _, subject := range subjects {
+		if id, ok := planOfSubject(subject); ok {
+			plans = append(plans, id)
+		}
+	}
+	if len(plans) == 0 {
+		return nil
+	}
+	return tx.Exec("SELECT pg_notify(?, project_id::text) FROM plans WHERE id IN ?", channel, plans).Error
 }
 
 // Committed follows a transaction that changed a project's votes: on SQLite

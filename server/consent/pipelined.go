@@ -5,9 +5,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"anju/server/auth"
 	"anju/server/store"
@@ -15,48 +17,109 @@ import (
 	"anju/server/votelog"
 )
 
-// The online vote on PostgreSQL, in two round trips (issue 10). The first
-// takes the vote locks and reads everything the vote depends on — the
-// household its token claims included, so sign-in costs no round trip of its
-// own — and reserves the ids of the rows it will write; the second writes the
-// revision, its leaf and the current ballot, and commits (live tallies hear
-// of it from the sequencer: Events.Integrated). Only the common vote goes
-// this way: a first vote, or an online vote replacing an online one, on a
-// plan open to the household, with no replayed idempotency key and no stale
-// "replaces". Anything else (a refusal, a replay, a crossing between paper
-// and online) rolls back and takes the general path, which checks and
-// answers it under the same locks: one home for every rule and message.
+// The online vote on PostgreSQL, written in batches (issue 10). Votes that
+// arrive together share one pipelined transaction of two round trips, as a
+// database's group commit shares one disk flush: the first takes the vote
+// locks of every vote in it (the plans' shared, then the households', each
+// set in one order, so batches never deadlock) and reads everything the
+// votes depend on — the households their tokens claim included, so sign-in
+// costs no round trip of its own — and reserves the ids of the rows they
+// will write; the second writes every revision, its leaf and the current
+// ballots with one statement per table, and commits. Each vote's answer
+// waits for that commit: nothing is acknowledged before it is durable.
+// Live tallies hear of votes from the sequencer (Events.Integrated).
+//
+// Only the common vote goes this way: a first vote, or an online vote
+// replacing an online one, on a plan open to the household, with no
+// replayed idempotency key and no stale "replaces". Anything else (a
+// refusal, a replay, a crossing between paper and online) is left out of
+// the batch and takes the general path, which checks and answers it under
+// the same locks: one home for every rule and message.
 
-// voteStateSQL reads, under the vote locks, the plan, the household's
-// current ballot with its leaf hash, whether the idempotency key was used,
-// and reserves the ids of the revision (and, for a first vote, the ballot).
-const voteStateSQL = `SELECT p.status, p.voting_opens_at, p.voting_closes_at, p.closed_at, p.project_id,
-	pr.community_id, pr.scope_building_id,
-	h.code_version, h.building_id, hb.community_id, hc.district_id,
-	b.id, b.revision, b.current_revision_id, b.channel, l.leaf_hash,
-	EXISTS (SELECT 1 FROM ballot_revisions r WHERE r.household_id = $2 AND r.idempotency_key = $4),
+const (
+	// batchLeaders is how many batches may be written at once per instance:
+	// while some are in flight, the next votes gather for the one after.
+	batchLeaders = 2
+	// batchMaxVotes bounds the votes of one batch.
+	batchMaxVotes = 64
+)
+
+// voteStateSQL reads, under the vote locks, for every vote of a batch ($1
+// plans, $2 households, $3 their plans' logs, $4 idempotency keys, in the
+// batch's order, n from 1): the plan, the household's current ballot with
+// its leaf hash, whether the idempotency key was used, and reserves the ids
+// of the revision (and, for a first vote, the ballot). Each lookup is a
+// LATERAL … LIMIT 1, so that every vote is looked up by the indexes: the
+// statement is prepared once and its plan kept, and a plan that joined or
+// hashed whole tables (as the planner chooses while they are small) would
+// grow slower with every vote.
+const voteStateSQL = `SELECT j.n, p.status, p.voting_opens_at, p.voting_closes_at, p.closed_at, p.project_id,
+	p.community_id, p.scope_building_id,
+	h.code_version, h.building_id, h.community_id, h.district_id,
+	b.id, b.revision, b.current_revision_id, b.channel, b.leaf_hash, r.used IS NOT NULL,
 	nextval(pg_get_serial_sequence('ballot_revisions', 'id')),
 	CASE WHEN b.id IS NULL THEN nextval(pg_get_serial_sequence('ballots', 'id')) ELSE 0 END
-FROM plans p JOIN projects pr ON pr.id = p.project_id
-LEFT JOIN households h ON h.id = $2
-LEFT JOIN buildings hb ON hb.id = h.building_id
-LEFT JOIN communities hc ON hc.id = hb.community_id
-LEFT JOIN ballots b ON b.plan_id = p.id AND b.household_id = $2
-LEFT JOIN tlog_leaves l ON l.log_id = $3 AND l.ref = b.current_revision_id
-WHERE p.id = $1`
+FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[]) WITH ORDINALITY AS j(plan, hh, log, idem, n)
+JOIN LATERAL (SELECT p.status, p.voting_opens_at, p.voting_closes_at, p.closed_at, p.project_id,
+	pr.community_id, pr.scope_building_id
+	FROM plans p JOIN projects pr ON pr.id = p.project_id WHERE p.id = j.plan LIMIT 1) p ON true
+LEFT JOIN LATERAL (SELECT h.code_version, h.building_id, hb.community_id, hc.district_id
+	FROM households h JOIN buildings hb ON hb.id = h.building_id JOIN communities hc ON hc.id = hb.community_id
+	WHERE h.id = j.hh LIMIT 1) h ON true
+LEFT JOIN LATERAL (SELECT b.id, b.revision, b.current_revision_id, b.channel, l.leaf_hash
+	FROM ballots b LEFT JOIN tlog_leaves l ON l.log_id = j.log AND l.ref = b.current_revision_id
+	WHERE b.plan_id = j.plan AND b.household_id = j.hh LIMIT 1) b ON true
+LEFT JOIN LATERAL (SELECT true AS used FROM ballot_revisions r
+	WHERE r.household_id = j.hh AND r.idempotency_key = j.idem LIMIT 1) r ON true
+ORDER BY j.n`
 
-const insertBallotSQL = `INSERT INTO ballots (id, plan_id, household_id, revision, current_revision_id,
-	plan_choice, management_choice, channel, recorded_at, created_at) VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $8)`
+const insertBallotsSQL = `INSERT INTO ballots (id, plan_id, household_id, revision, current_revision_id,
+	plan_choice, management_choice, channel, recorded_at, created_at)
+	SELECT id, plan, hh, 1, rev, pc, mc, ch, at, at
+	FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+	AS u(id, plan, hh, rev, pc, mc, ch, at)`
 
-const insertRevisionSQL = `INSERT INTO ballot_revisions (id, ballot_id, plan_id, household_id, revision,
+const insertRevisionsSQL = `INSERT INTO ballot_revisions (id, ballot_id, plan_id, household_id, revision,
 	plan_choice, management_choice, channel, evidence, replaces_id, signature_png, signature_sha256, evidence_sha256,
 	idempotency_key, request_hash, client_ip, recorded_at, prev_hash, hash)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', $13, $14, $15, $16, $17, $18)`
+	SELECT id, ballot, plan, hh, rev, pc, mc, ch, ev, replaces, png, sig, '', idem, req, ip, at, prev, hash
+	FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::int[], $6::text[], $7::text[], $8::text[],
+		$9::text[], $10::bigint[], $11::bytea[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[],
+		$17::text[], $18::text[])
+	AS u(id, ballot, plan, hh, rev, pc, mc, ch, ev, replaces, png, sig, idem, req, ip, at, prev, hash)`
 
-const updateBallotSQL = `UPDATE ballots SET revision = $2, plan_choice = $3, management_choice = $4, channel = $5,
-	recorded_at = $6, current_revision_id = $7 WHERE id = $1`
+const updateBallotsSQL = `UPDATE ballots b SET revision = u.rev, plan_choice = u.pc, management_choice = u.mc,
+	channel = u.ch, recorded_at = u.at, current_revision_id = u.cur
+	FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::bigint[])
+	AS u(id, rev, pc, mc, ch, at, cur) WHERE b.id = u.id`
 
-// voteState is what the first round trip read.
+// voteJob is one vote waiting for its batch.
+type voteJob struct {
+	ctx     context.Context
+	v       voter
+	logID   int64
+	rev     *Revision
+	in      BallotInput
+	idemKey string
+	done    chan voteResult
+}
+
+type voteResult struct {
+	receipt   *Receipt
+	projectID int64
+	err       error
+}
+
+// voteBatcher gathers the common votes of this instance into batches. It
+// keeps no state between batches: a vote waits in it only until its batch
+// commits.
+type voteBatcher struct {
+	mu      sync.Mutex
+	queue   []*voteJob
+	leaders int
+}
+
+// voteState is what the first round trip read for one vote.
 type voteState struct {
 	target
 	// the household as the database has it (nil when it is gone)
@@ -72,82 +135,240 @@ type voteState struct {
 // errGeneral sends a vote to the general path.
 var errGeneral = errors.New("consent: not the common vote")
 
-// castPipelined records rev, an online vote, in two round trips. It returns
+// castPipelined records rev, an online vote, in the next batch. It returns
 // errGeneral, having written nothing, for any vote that is not the common one.
 func (s *Service) castPipelined(ctx context.Context, v voter, logID int64, rev *Revision, in BallotInput,
 	idemKey string) (*Receipt, int64, error) {
-	var receipt *Receipt
-	var projectID int64
+	job := &voteJob{ctx: ctx, v: v, logID: logID, rev: rev, in: in, idemKey: idemKey, done: make(chan voteResult, 1)}
+	b := &s.batcher
+	b.mu.Lock()
+	b.queue = append(b.queue, job)
+	lead := b.leaders < batchLeaders
+	if lead {
+		b.leaders++
+	}
+	b.mu.Unlock()
+	if lead {
+		go s.leadBatches()
+	}
+	r := <-job.done
+	return r.receipt, r.projectID, r.err
+}
+
+// leadBatches writes batches until no vote waits.
+func (s *Service) leadBatches() {
+	b := &s.batcher
+	for {
+		b.mu.Lock()
+		jobs := b.take()
+		if len(jobs) == 0 {
+			b.leaders--
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
+		s.writeBatch(jobs)
+	}
+}
+
+// take removes the next batch from the queue: at most batchMaxVotes votes,
+// one per household (a household's next vote waits for the batch after, so
+// it is ordered after the one before). A vote whose caller has gone is
+// answered at once. The caller holds mu.
+func (b *voteBatcher) take() []*voteJob {
+	var jobs, rest []*voteJob
+	seen := map[int64]bool{}
+	for _, j := range b.queue {
+		switch {
+		case j.ctx.Err() != nil:
+			j.done <- voteResult{err: j.ctx.Err()}
+		case len(jobs) < batchMaxVotes && !seen[j.v.id]:
+			seen[j.v.id] = true
+			jobs = append(jobs, j)
+		default:
+			rest = append(rest, j)
+		}
+	}
+	b.queue = rest
+	return jobs
+}
+
+// batchTimeout bounds one batch's transaction; its votes' callers may have
+// gone, but what was sent is finished or rolled back.
+const batchTimeout = 30 * time.Second
+
+// writeBatch records jobs in one pipelined transaction and answers each.
+func (s *Service) writeBatch(jobs []*voteJob) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	results := make([]voteResult, len(jobs))
 	err := s.db.Pipelined(ctx, func(p *store.Pipeline) error {
-		var st voteState
-		var key *string
-		if idemKey != "" {
-			key = &idemKey
+		for i := range results {
+			results[i] = voteResult{err: errGeneral}
 		}
-		b := &pgx.Batch{}
-		store.QueueLockSharedThen(b, store.LockPlanVote, in.PlanID, store.LockHouseholdVote, v.id)
-		b.Queue(voteStateSQL, in.PlanID, v.id, logID, key).QueryRow(func(row pgx.Row) error {
-			t := &st.target
-			return row.Scan(&t.Status, &t.VotingOpensAt, &t.VotingClosesAt, &t.ClosedAt, &t.ProjectID,
-				&t.CommunityID, &t.ScopeBuildingID,
-				&st.codeVersion, &st.buildingID, &st.communityID, &st.districtID,
-				&st.ballotID, &st.revision, &st.currentRevisionID, &st.channel, &st.leafHash,
-				&st.replayed, &st.newRevID, &st.newBallot)
-		})
-		if err := p.Send(ctx, b); err != nil {
-			if errors.Is(err, pgx.ErrNoRows) {
-				return errGeneral
-			}
-			return err
-		}
-		st.target.ID = in.PlanID
-		if st.codeVersion == nil || st.buildingID == nil || st.communityID == nil || st.districtID == nil ||
-			int(*st.codeVersion) != v.codeVersion {
-			return errGeneral // Verify says why, as the guard would
-		}
-		hh, err := v.confirm(auth.Household{ID: v.id, BuildingID: *st.buildingID, CommunityID: *st.communityID,
-			DistrictID: *st.districtID, CodeVersion: int(*st.codeVersion)})
+		states, err := s.readBatch(ctx, p, jobs)
 		if err != nil {
 			return err
 		}
-		if !st.common(s.now(), hh, in) {
-			return errGeneral
-		}
-		projectID = st.ProjectID
-
 		now := s.now()
-		rev.ID, rev.RecordedAt = st.newRevID, now
-		replaces := ""
-		b = &pgx.Batch{}
-		if st.ballotID == nil {
-			rev.BallotID, rev.Revision = st.newBallot, 1
-			b.Queue(insertBallotSQL, rev.BallotID, rev.PlanID, rev.HouseholdID, rev.ID, rev.PlanChoice,
-				rev.ManagementChoice, rev.Channel, now)
-		} else {
-			rev.BallotID, rev.Revision = *st.ballotID, int(*st.revision)+1
-			rev.ReplacesID, replaces = st.currentRevisionID, hex.EncodeToString(st.leafHash)
+		var w batchWrites
+		for i, j := range jobs {
+			st := states[i]
+			if st == nil {
+				continue // no such plan: the general path says so
+			}
+			receipt, err := s.prepare(j, st, now, &w)
+			if err == nil {
+				results[i] = voteResult{receipt: receipt, projectID: st.ProjectID}
+			} else if !errors.Is(err, errGeneral) {
+				results[i] = voteResult{err: err}
+			}
 		}
-		leaf := votelog.Encode(voteOf(rev, replaces))
-		rev.PrevHash, rev.Hash = replaces, hex.EncodeToString(tlog.LeafHash(leaf))
-		b.Queue(insertRevisionSQL, rev.ID, rev.BallotID, rev.PlanID, rev.HouseholdID, rev.Revision, rev.PlanChoice,
-			rev.ManagementChoice, rev.Channel, rev.Evidence, rev.ReplacesID, rev.SignaturePNG, rev.SignatureSHA256, rev.IdempotencyKey,
-			rev.RequestHash, rev.ClientIP, now, rev.PrevHash, rev.Hash)
-		s.ballots.logs.QueueAppend(b, logID, rev.ID, leaf)
-		if st.ballotID != nil {
-			b.Queue(updateBallotSQL, rev.BallotID, rev.Revision, rev.PlanChoice, rev.ManagementChoice, rev.Channel,
-				now, rev.ID)
+		if w.empty() {
+			return nil // rolled back: nothing to write
 		}
-		if err := p.Commit(ctx, b); err != nil {
-			return err
-		}
-		receipt = receiptOf(rev, st.VotingClosesAt, nil)
-		return nil
+		return p.Commit(ctx, w.batch(s.ballots.logs))
 	})
-	return receipt, projectID, err
+	if err != nil {
+		var pgErr *pgconn.PgError
+		for i := range results {
+			if errors.As(err, &pgErr) {
+				// A statement refused the batch: each vote retries on the
+				// general path, which answers it on its own.
+				results[i] = voteResult{err: errGeneral}
+			} else {
+				results[i] = voteResult{err: err}
+			}
+		}
+	}
+	for i, j := range jobs {
+		j.done <- results[i]
+	}
 }
 
-// common tells whether the vote is one castPipelined records: anything it
-// does not know how to answer goes to the general path.
+// readBatch sends the batch's first round trip: the locks, then the state
+// of every vote (nil for a vote whose plan does not exist).
+func (s *Service) readBatch(ctx context.Context, p *store.Pipeline, jobs []*voteJob) ([]*voteState, error) {
+	n := len(jobs)
+	plansIDs, hhs, logs := make([]int64, n), make([]int64, n), make([]int64, n)
+	keys := make([]*string, n)
+	for i, j := range jobs {
+		plansIDs[i], hhs[i], logs[i] = j.in.PlanID, j.v.id, j.logID
+		if j.idemKey != "" {
+			keys[i] = &j.idemKey
+		}
+	}
+	states := make([]*voteState, n)
+	b := &pgx.Batch{}
+	store.QueueLockEach(b, store.LockPlanVote, plansIDs, true)
+	store.QueueLockEach(b, store.LockHouseholdVote, hhs, false)
+	b.Queue(voteStateSQL, plansIDs, hhs, logs, keys).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var k int
+			st := &voteState{}
+			t := &st.target
+			if err := rows.Scan(&k, &t.Status, &t.VotingOpensAt, &t.VotingClosesAt, &t.ClosedAt, &t.ProjectID,
+				&t.CommunityID, &t.ScopeBuildingID,
+				&st.codeVersion, &st.buildingID, &st.communityID, &st.districtID,
+				&st.ballotID, &st.revision, &st.currentRevisionID, &st.channel, &st.leafHash,
+				&st.replayed, &st.newRevID, &st.newBallot); err != nil {
+				return err
+			}
+			if k >= 1 && k <= n {
+				t.ID = plansIDs[k-1]
+				states[k-1] = st
+			}
+		}
+		return rows.Err()
+	})
+	if err := p.Send(ctx, b); err != nil {
+		return nil, err
+	}
+	return states, nil
+}
+
+// prepare checks one vote of a batch against what was read and adds its
+// rows to w. It returns errGeneral for a vote the general path answers.
+func (s *Service) prepare(j *voteJob, st *voteState, now time.Time, w *batchWrites) (*Receipt, error) {
+	if st.codeVersion == nil || st.buildingID == nil || st.communityID == nil || st.districtID == nil ||
+		int(*st.codeVersion) != j.v.codeVersion {
+		return nil, errGeneral // Verify says why, as the guard would
+	}
+	hh, err := j.v.confirm(auth.Household{ID: j.v.id, BuildingID: *st.buildingID, CommunityID: *st.communityID,
+		DistrictID: *st.districtID, CodeVersion: int(*st.codeVersion)})
+	if err != nil {
+		return nil, err
+	}
+	if !st.common(now, hh, j.in) {
+		return nil, errGeneral
+	}
+	rev := j.rev
+	rev.ID, rev.RecordedAt = st.newRevID, now
+	replaces := ""
+	if st.ballotID == nil {
+		rev.BallotID, rev.Revision = st.newBallot, 1
+		w.newBallots = append(w.newBallots, rev)
+	} else {
+		rev.BallotID, rev.Revision = *st.ballotID, int(*st.revision)+1
+		rev.ReplacesID, replaces = st.currentRevisionID, hex.EncodeToString(st.leafHash)
+		w.changed = append(w.changed, rev)
+	}
+	leaf := votelog.Encode(voteOf(rev, replaces))
+	rev.PrevHash, rev.Hash = replaces, hex.EncodeToString(tlog.LeafHash(leaf))
+	w.revisions = append(w.revisions, rev)
+	w.leaves = append(w.leaves, tlog.NewLeaf{LogID: j.logID, Ref: rev.ID, Leaf: leaf})
+	return receiptOf(rev, st.VotingClosesAt, nil), nil
+}
+
+// batchWrites are the rows a batch writes.
+type batchWrites struct {
+	newBallots, changed, revisions []*Revision
+	leaves                         []tlog.NewLeaf
+}
+
+func (w *batchWrites) empty() bool { return len(w.revisions) == 0 }
+
+// batch is the second round trip's statements: one per table.
+func (w *batchWrites) batch(logs *tlog.Logs) *pgx.Batch {
+	b := &pgx.Batch{}
+	if n := len(w.newBallots); n > 0 {
+		ids, plansIDs, hhs, revs := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+		pcs, mcs, chs, ats := make([]string, n), make([]string, n), make([]string, n), make([]time.Time, n)
+		for i, r := range w.newBallots {
+			ids[i], plansIDs[i], hhs[i], revs[i] = r.BallotID, r.PlanID, r.HouseholdID, r.ID
+			pcs[i], mcs[i], chs[i], ats[i] = r.PlanChoice, r.ManagementChoice, r.Channel, r.RecordedAt
+		}
+		b.Queue(insertBallotsSQL, ids, plansIDs, hhs, revs, pcs, mcs, chs, ats)
+	}
+	n := len(w.revisions)
+	ids, ballots, plansIDs, hhs := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	revs, replaces := make([]int32, n), make([]*int64, n)
+	pcs, mcs, chs, evs := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	pngs, sigs, keys := make([][]byte, n), make([]string, n), make([]*string, n)
+	reqs, ips, prevs, hashes, ats := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]time.Time, n)
+	for i, r := range w.revisions {
+		ids[i], ballots[i], plansIDs[i], hhs[i], revs[i], replaces[i] = r.ID, r.BallotID, r.PlanID, r.HouseholdID, int32(r.Revision), r.ReplacesID
+		pcs[i], mcs[i], chs[i], evs[i] = r.PlanChoice, r.ManagementChoice, r.Channel, r.Evidence
+		pngs[i], sigs[i], keys[i] = r.SignaturePNG, r.SignatureSHA256, r.IdempotencyKey
+		reqs[i], ips[i], ats[i], prevs[i], hashes[i] = r.RequestHash, r.ClientIP, r.RecordedAt, r.PrevHash, r.Hash
+	}
+	b.Queue(insertRevisionsSQL, ids, ballots, plansIDs, hhs, revs, pcs, mcs, chs, evs, replaces, pngs, sigs, keys,
+		reqs, ips, ats, prevs, hashes)
+	logs.QueueAppendMany(b, w.leaves)
+	if n := len(w.changed); n > 0 {
+		ids, revs, cur := make([]int64, n), make([]int32, n), make([]int64, n)
+		pcs, mcs, chs, ats := make([]string, n), make([]string, n), make([]string, n), make([]time.Time, n)
+		for i, r := range w.changed {
+			ids[i], revs[i], cur[i] = r.BallotID, int32(r.Revision), r.ID
+			pcs[i], mcs[i], chs[i], ats[i] = r.PlanChoice, r.ManagementChoice, r.Channel, r.RecordedAt
+		}
+		b.Queue(updateBallotsSQL, ids, revs, pcs, mcs, chs, ats, cur)
+	}
+	return b
+}
+
+// common tells whether the vote is one a batch records: anything it does
+// not know how to answer goes to the general path.
 func (st *voteState) common(now time.Time, hh *auth.Household, in BallotInput) bool {
 	// votingOpen refuses drafts too.
 	if !st.admits(hh.CommunityID, hh.BuildingID) || st.replayed || votingOpen(&st.Plan, now) != nil {

@@ -34,6 +34,8 @@ type Service struct {
 	events   *Events
 	ballots  *BallotLog
 	now      func() time.Time
+	// batcher gathers PostgreSQL votes into batches (pipelined.go).
+	batcher voteBatcher
 }
 
 // NewService returns the consent service.

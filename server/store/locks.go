@@ -1,6 +1,10 @@
 package store
 
 import (
+	"slices"
+	"strconv"
+	"strings"
+
 	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 )
@@ -65,12 +69,44 @@ func lockSharedThen(shared, key string) string {
 	return "SELECT pg_advisory_xact_lock_shared(" + shared + "), pg_advisory_xact_lock(" + key + ")"
 }
 
-var lockSharedThenBatch = lockSharedThen("$1", "$2")
+// QueueLockEach queues in a pipelined transaction's batch the locks ns/id
+// of every id, shared or exclusive, in one statement. They are taken in one
+// order (sorted, each once), so batches locking overlapping sets never
+// deadlock.
+func QueueLockEach(b *pgx.Batch, ns Lock, ids []int64, shared bool) {
+	keys := make([]int64, len(ids))
+	for i, id := range ids {
+		keys[i] = ns.key(id)
+	}
+	slices.Sort(keys)
+	fn := "pg_advisory_xact_lock"
+	if shared {
+		fn = "pg_advisory_xact_lock_shared"
+	}
+	// unnest yields the keys in the array's order, and each is locked as
+	// its row is read.
+	b.Queue("SELECT count("+fn+"(k)) FROM unnest($1::bigint[]) AS k", slices.Compact(keys))
+}
 
-// QueueLockSharedThen queues in a pipelined transaction's batch what
-// LockSharedThen does.
-func QueueLockSharedThen(b *pgx.Batch, shared Lock, sharedKey int64, ns Lock, key int64) {
-	b.Queue(lockSharedThenBatch, shared.key(sharedKey), ns.key(key))
+// TryLockEach takes ns/id for each of ids that nobody holds, in one
+// statement, and returns the ids it took (all of them on SQLite).
+func (d *DB) TryLockEach(tx *gorm.DB, ns Lock, ids []int64) ([]int64, error) {
+	if !d.Postgres || len(ids) == 0 {
+		return ids, nil
+	}
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	var list strings.Builder // an array literal: gorm would spread a slice into a row
+	for i, id := range slices.Compact(sorted) {
+		if i > 0 {
+			list.WriteByte(',')
+		}
+		list.WriteString(strconv.FormatInt(id, 10))
+	}
+	var got []int64
+	err := tx.Raw("SELECT id FROM unnest(?::bigint[]) WITH ORDINALITY AS u(id, n) WHERE pg_try_advisory_xact_lock(? + id) ORDER BY n",
+		"{"+list.String()+"}", ns.key(0)).Scan(&got).Error
+	return got, err
 }
 
 // TryLock takes ns/key if nobody holds it, and tells whether it did. On

@@ -32,25 +32,24 @@ type node struct {
 
 func (node) TableName() string { return "tlog_nodes" }
 
-// Integrate sequences every queued leaf of every log: one transaction and one
-// signed checkpoint per log and batch. It returns how many leaves it
-// integrated. Safe to run from every instance at once.
+// Integrate sequences every queued leaf of every log: one transaction per
+// round of up to batchMax leaves, whatever the number of logs they belong
+// to, and one signed checkpoint per log and round. It returns how many
+// leaves it integrated. Safe to run from every instance at once.
 func (l *Logs) Integrate(ctx context.Context) (int, error) {
 	var logs []int64
 	if err := l.db.WithContext(ctx).Raw("SELECT DISTINCT log_id FROM tlog_pending ORDER BY log_id").Scan(&logs).Error; err != nil {
 		return 0, fmt.Errorf("list logs with queued leaves: %w", err)
 	}
 	total := 0
-	for _, id := range logs {
-		for {
-			n, err := l.integrateLog(ctx, id, false)
-			if err != nil {
-				return total, err
-			}
-			total += n
-			if n < batchMax {
-				break
-			}
+	for len(logs) > 0 {
+		n, err := l.integrate(ctx, logs, false)
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if n < batchMax {
+			break
 		}
 	}
 	return total, nil
@@ -62,7 +61,7 @@ func (l *Logs) Integrate(ctx context.Context) (int, error) {
 // acknowledged so far in the tree.
 func (l *Logs) Flush(ctx context.Context, logID int64) error {
 	for {
-		n, err := l.integrateLog(ctx, logID, true)
+		n, err := l.integrate(ctx, []int64{logID}, true)
 		if err != nil || n < batchMax {
 			return err
 		}
@@ -105,77 +104,113 @@ func (l *Logs) Run(ctx context.Context, every, gap time.Duration, wake <-chan st
 }
 
 type queued struct {
+	LogID    int64
 	LeafID   int64
 	LeafHash []byte
 }
 
-func (l *Logs) integrateLog(ctx context.Context, logID int64, wait bool) (int, error) {
+// integrate sequences up to batchMax queued leaves of the logs logIDs (in
+// leaf order within each log) in one transaction, and signs one checkpoint
+// for each log that grew. With wait it waits for another instance that
+// holds one of the logs; without, it leaves such logs to that instance.
+func (l *Logs) integrate(ctx context.Context, logIDs []int64, wait bool) (int, error) {
 	n := 0
 	err := l.db.Tx(ctx, func(tx *gorm.DB) error {
-		// Several instances on one PostgreSQL never integrate a log at once:
-		// the background round skips a log another holds, Flush waits.
+		// Several instances on one PostgreSQL never integrate a log at once.
 		if wait {
-			if err := l.db.Lock(tx, store.LockSequencer, logID); err != nil {
-				return err
+			for _, id := range logIDs {
+				if err := l.db.Lock(tx, store.LockSequencer, id); err != nil {
+					return err
+				}
 			}
-		} else if got, err := l.db.TryLock(tx, store.LockSequencer, logID); err != nil || !got {
-			return err // nil when another instance is integrating this log
+		} else {
+			got, err := l.db.TryLockEach(tx, store.LockSequencer, logIDs)
+			if err != nil || len(got) == 0 {
+				return err // nil when other instances hold them all
+			}
+			logIDs = got
 		}
-		var lg struct{ Origin, Subject string }
-		if err := tx.Raw("SELECT origin, subject FROM tlog_logs WHERE id = ?", logID).Scan(&lg).Error; err != nil {
-			return err
-		}
-		origin := lg.Origin
 		var batch []queued
-		if err := tx.Raw(`SELECT p.leaf_id, l.leaf_hash FROM tlog_pending p JOIN tlog_leaves l ON l.id = p.leaf_id
-			WHERE p.log_id = ? ORDER BY p.leaf_id LIMIT ?`, logID, batchMax).Scan(&batch).Error; err != nil {
+		if err := tx.Raw(`SELECT p.log_id, p.leaf_id, l.leaf_hash FROM tlog_pending p JOIN tlog_leaves l ON l.id = p.leaf_id
+			WHERE p.log_id IN ? ORDER BY p.log_id, p.leaf_id LIMIT ?`, logIDs, batchMax).Scan(&batch).Error; err != nil {
 			return err
 		}
 		if len(batch) == 0 {
 			return nil
 		}
-		head, err := latest(tx, logID)
+		grown := map[int64][]queued{}
+		var order []int64
+		for _, q := range batch {
+			if _, ok := grown[q.LogID]; !ok {
+				order = append(order, q.LogID)
+			}
+			grown[q.LogID] = append(grown[q.LogID], q)
+		}
+		var lgs []struct {
+			ID              int64
+			Origin, Subject string
+		}
+		if err := tx.Raw("SELECT id, origin, subject FROM tlog_logs WHERE id IN ?", order).Scan(&lgs).Error; err != nil {
+			return err
+		}
+		heads, err := latestOf(tx, order)
 		if err != nil {
 			return err
 		}
-		rng, err := rangeAt(tx, logID, head.Size)
+		ranges, err := rangesAt(tx, heads)
 		if err != nil {
 			return err
 		}
 		var nodes []node
-		var leafID int64
-		visit := func(id compact.NodeID, hash []byte) {
-			nd := node{LogID: logID, Level: int(id.Level), Idx: id.Index, Hash: hash}
-			if id.Level == 0 {
-				lid := leafID
-				nd.LeafID = &lid
+		var cps []*Checkpoint
+		var subjects []string
+		for _, lg := range lgs {
+			rng := ranges[lg.ID]
+			var leafID int64
+			visit := func(id compact.NodeID, hash []byte) {
+				nd := node{LogID: lg.ID, Level: int(id.Level), Idx: id.Index, Hash: hash}
+				if id.Level == 0 {
+					lid := leafID
+					nd.LeafID = &lid
+				}
+				nodes = append(nodes, nd)
 			}
-			nodes = append(nodes, nd)
-		}
-		ids := make([]int64, len(batch))
-		for i, q := range batch {
-			leafID, ids[i] = q.LeafID, q.LeafID
-			if err := rng.Append(q.LeafHash, visit); err != nil {
+			for _, q := range grown[lg.ID] {
+				leafID = q.LeafID
+				if err := rng.Append(q.LeafHash, visit); err != nil {
+					return err
+				}
+			}
+			root, err := rng.GetRootHash(nil)
+			if err != nil {
 				return err
 			}
+			cp, err := l.checkpoint(lg.ID, lg.Origin, rng.End(), root)
+			if err != nil {
+				return err
+			}
+			cps, subjects = append(cps, cp), append(subjects, lg.Subject)
 		}
-		root, err := rng.GetRootHash(nil)
-		if err != nil {
-			return err
+		if len(cps) != len(order) {
+			return fmt.Errorf("tlog: %d of the logs with queued leaves were not found", len(order)-len(cps))
 		}
 		if err := tx.CreateInBatches(nodes, 500).Error; err != nil {
 			return fmt.Errorf("store tree nodes: %w", err)
 		}
-		for start := 0; start < len(ids); start += 500 {
-			if err := tx.Exec("DELETE FROM tlog_pending WHERE leaf_id IN ?", ids[start:min(start+500, len(ids))]).Error; err != nil {
+		for start := 0; start < len(batch); start += 500 {
+			ids := make([]int64, 0, 500)
+			for _, q := range batch[start:min(start+500, len(batch))] {
+				ids = append(ids, q.LeafID)
+			}
+			if err := tx.Exec("DELETE FROM tlog_pending WHERE leaf_id IN ?", ids).Error; err != nil {
 				return err
 			}
 		}
-		if _, err := l.sign(tx, logID, origin, rng.End(), root); err != nil {
-			return err
+		if err := tx.CreateInBatches(cps, 200).Error; err != nil {
+			return fmt.Errorf("store checkpoints: %w", err)
 		}
 		if l.integrated != nil {
-			if err := l.integrated(tx, lg.Subject); err != nil {
+			if err := l.integrated(tx, subjects); err != nil {
 				return err
 			}
 		}
@@ -185,14 +220,72 @@ func (l *Logs) integrateLog(ctx context.Context, logID int64, wait bool) (int, e
 	return n, err
 }
 
-// rangeAt is the compact range [0, size) of a log, from its stored nodes.
-func rangeAt(tx *gorm.DB, logID int64, size uint64) (*compact.Range, error) {
-	ids := compact.RangeNodes(0, size, nil)
-	hashes, err := nodeHashes(tx, logID, ids)
-	if err != nil {
+// latestOf returns the newest checkpoint of each log (the empty tree's for
+// a log that has none yet).
+func latestOf(tx *gorm.DB, logIDs []int64) (map[int64]*Checkpoint, error) {
+	var cps []Checkpoint
+	// One index probe per log, newest first: a log keeps every checkpoint.
+	if err := tx.Raw(`SELECT c.* FROM tlog_checkpoints c WHERE c.id IN (SELECT (SELECT m.id FROM tlog_checkpoints m
+		WHERE m.log_id = x.id ORDER BY m.size DESC LIMIT 1) FROM tlog_logs x WHERE x.id IN ?)`, logIDs).Scan(&cps).Error; err != nil {
 		return nil, err
 	}
-	return rangeFactory.NewRange(0, size, hashes)
+	heads := make(map[int64]*Checkpoint, len(logIDs))
+	for _, id := range logIDs {
+		heads[id] = &Checkpoint{LogID: id, RootHash: hasher.EmptyRoot()}
+	}
+	for i := range cps {
+		heads[cps[i].LogID] = &cps[i]
+	}
+	return heads, nil
+}
+
+// rangesAt is the compact range [0, size) of each log at its head, read from
+// the stored nodes in one statement.
+func rangesAt(tx *gorm.DB, heads map[int64]*Checkpoint) (map[int64]*compact.Range, error) {
+	var values strings.Builder
+	var args []any
+	for id, head := range heads {
+		for _, nid := range compact.RangeNodes(0, head.Size, nil) {
+			if values.Len() > 0 {
+				values.WriteString(", ")
+			}
+			values.WriteString("(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS BIGINT))")
+			args = append(args, id, int(nid.Level), nid.Index)
+		}
+	}
+	byID := map[int64]map[compact.NodeID][]byte{}
+	if values.Len() > 0 {
+		// A join with the wanted nodes, so that each is one index probe.
+		var rows []node
+		if err := tx.Raw(`SELECT n.log_id, n.level, n.idx, n.hash FROM tlog_nodes n JOIN (VALUES `+values.String()+`) v
+			ON n.log_id = v.column1 AND n.level = v.column2 AND n.idx = v.column3`, args...).Scan(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if byID[r.LogID] == nil {
+				byID[r.LogID] = map[compact.NodeID][]byte{}
+			}
+			byID[r.LogID][compact.NewNodeID(uint(r.Level), r.Idx)] = r.Hash
+		}
+	}
+	out := make(map[int64]*compact.Range, len(heads))
+	for id, head := range heads {
+		ids := compact.RangeNodes(0, head.Size, nil)
+		hashes := make([][]byte, len(ids))
+		for i, nid := range ids {
+			h, ok := byID[id][nid]
+			if !ok {
+				return nil, fmt.Errorf("log %d lacks the tree node at level %d, index %d", id, nid.Level, nid.Index)
+			}
+			hashes[i] = h
+		}
+		rng, err := rangeFactory.NewRange(0, head.Size, hashes)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = rng
+	}
+	return out, nil
 }
 
 // nodeHashes reads the hashes of the given perfect subtrees, in order.
@@ -228,14 +321,22 @@ func nodeHashes(tx *gorm.DB, logID int64, ids []compact.NodeID) ([][]byte, error
 	return out, nil
 }
 
-// sign stores a checkpoint of the log at size with root, signed.
-func (l *Logs) sign(tx *gorm.DB, logID int64, origin string, size uint64, root []byte) (*Checkpoint, error) {
+// checkpoint signs a checkpoint of the log at size with root.
+func (l *Logs) checkpoint(logID int64, origin string, size uint64, root []byte) (*Checkpoint, error) {
 	body := log.Checkpoint{Origin: origin, Size: size, Hash: root}.Marshal()
 	signed, err := note.Sign(&note.Note{Text: string(body)}, l.signer)
 	if err != nil {
 		return nil, fmt.Errorf("sign a checkpoint: %w", err)
 	}
-	cp := &Checkpoint{LogID: logID, Size: size, RootHash: root, Note: string(signed), CreatedAt: l.now()}
+	return &Checkpoint{LogID: logID, Size: size, RootHash: root, Note: string(signed), CreatedAt: l.now()}, nil
+}
+
+// sign stores a checkpoint of the log at size with root, signed.
+func (l *Logs) sign(tx *gorm.DB, logID int64, origin string, size uint64, root []byte) (*Checkpoint, error) {
+	cp, err := l.checkpoint(logID, origin, size, root)
+	if err != nil {
+		return nil, err
+	}
 	if err := tx.Create(cp).Error; err != nil {
 		return nil, fmt.Errorf("store a checkpoint: %w", err)
 	}

@@ -49,14 +49,14 @@ type Logs struct {
 	vkey   string
 	now    func() time.Time
 	// integrated, when set, runs in the sequencer's transaction after each
-	// batch of a log's leaves is integrated and signed.
-	integrated func(tx *gorm.DB, subject string) error
+	// round, with the subjects of the logs it integrated and signed.
+	integrated func(tx *gorm.DB, subjects []string) error
 }
 
-// OnIntegrated sets what runs in the sequencer's transaction after a batch
-// of leaves of the log with this subject is integrated and signed (it tells
-// live views, once, for the whole batch). Set it before Run.
-func (l *Logs) OnIntegrated(fn func(tx *gorm.DB, subject string) error) { l.integrated = fn }
+// OnIntegrated sets what runs in the sequencer's transaction after a round
+// integrated and signed new leaves of the logs with these subjects (it tells
+// live views, once per round). Set it before Run.
+func (l *Logs) OnIntegrated(fn func(tx *gorm.DB, subjects []string) error) { l.integrated = fn }
 
 // New returns the logs of db, signing checkpoints with the key.
 func New(db *store.DB, key *Key) *Logs {
@@ -146,7 +146,7 @@ func (l *Logs) Append(tx *gorm.DB, logID, ref int64, leaf []byte) ([]byte, error
 	hash := LeafHash(leaf)
 	if l.db.Postgres {
 		// One round trip: the leaf and its place in the queue.
-		if err := tx.Exec(appendSQL("?", "?", "?", "?", "?"), logID, ref, leaf, hash, l.now()).Error; err != nil {
+		if err := tx.Exec(appendSQL, logID, ref, leaf, hash, l.now()).Error; err != nil {
 			return nil, fmt.Errorf("append a leaf: %w", err)
 		}
 		return hash, nil
@@ -161,23 +161,34 @@ func (l *Logs) Append(tx *gorm.DB, logID, ref int64, leaf []byte) ([]byte, error
 	return hash, nil
 }
 
-// appendSQL is the PostgreSQL statement that appends a leaf and queues it,
-// its parameters (log id, ref, leaf, leaf hash, time) written as the driver
-// wants them.
-func appendSQL(logID, ref, leaf, hash, at string) string {
-	return `WITH l AS (INSERT INTO tlog_leaves (log_id, ref, leaf, leaf_hash, appended_at) VALUES (` +
-		logID + `, ` + ref + `, ` + leaf + `, ` + hash + `, ` + at + `) RETURNING id, log_id)
-		INSERT INTO tlog_pending (leaf_id, log_id) SELECT id, log_id FROM l`
+// appendSQL is the PostgreSQL statement that appends a leaf and queues it
+// (log id, ref, leaf, leaf hash, time).
+const appendSQL = `WITH l AS (INSERT INTO tlog_leaves (log_id, ref, leaf, leaf_hash, appended_at)
+	VALUES (?, ?, ?, ?, ?) RETURNING id, log_id)
+	INSERT INTO tlog_pending (leaf_id, log_id) SELECT id, log_id FROM l`
+
+// NewLeaf is a leaf to append: its log, the record it stands for, its bytes.
+type NewLeaf struct {
+	LogID, Ref int64
+	Leaf       []byte
 }
 
-var appendBatchSQL = appendSQL("$1", "$2", "$3", "$4", "$5")
+// appendManySQL appends and queues the leaves of arrays $1 (logs), $2
+// (refs), $3 (bytes) and $4 (hashes) appended at $5, in the arrays' order.
+const appendManySQL = `WITH l AS (INSERT INTO tlog_leaves (log_id, ref, leaf, leaf_hash, appended_at)
+	SELECT log_id, ref, leaf, leaf_hash, $5 FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[])
+	AS u(log_id, ref, leaf, leaf_hash) RETURNING id, log_id)
+	INSERT INTO tlog_pending (leaf_id, log_id) SELECT id, log_id FROM l`
 
-// QueueAppend queues in b (a pipelined transaction's batch, PostgreSQL) what
-// Append does, and returns the leaf hash.
-func (l *Logs) QueueAppend(b *pgx.Batch, logID, ref int64, leaf []byte) []byte {
-	hash := LeafHash(leaf)
-	b.Queue(appendBatchSQL, logID, ref, leaf, hash, l.now())
-	return hash
+// QueueAppendMany queues in b (a pipelined transaction's batch, PostgreSQL)
+// what Append does for each leaf, in one statement.
+func (l *Logs) QueueAppendMany(b *pgx.Batch, leaves []NewLeaf) {
+	n := len(leaves)
+	logs, refs, bytes, hashes := make([]int64, n), make([]int64, n), make([][]byte, n), make([][]byte, n)
+	for i, lf := range leaves {
+		logs[i], refs[i], bytes[i], hashes[i] = lf.LogID, lf.Ref, lf.Leaf, LeafHash(lf.Leaf)
+	}
+	b.Queue(appendManySQL, logs, refs, bytes, hashes, l.now())
 }
 
 // LeafByRef returns the leaf standing for record ref in the log, with its
