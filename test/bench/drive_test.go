@@ -62,6 +62,9 @@ type outcome struct {
 	cpuSelf, cpuRest time.Duration
 	p50, p99         time.Duration
 	firstFails       []string
+	lat              []time.Duration // the measured latencies
+	// cpuSelfAll and cpuRestAll are the run's processor time in all.
+	cpuSelfAll, cpuRestAll time.Duration
 }
 
 func (o *outcome) perSecond() float64 { return float64(o.measured) / o.window.Seconds() }
@@ -134,12 +137,42 @@ func drive(name, base string, voters []voter, warm, measure time.Duration) *outc
 			o.firstFails = append(o.firstFails, tl.fails...)
 		}
 	}
+	o.cpuSelfAll, o.cpuRestAll, o.lat = self1-self0, all1-all0-(self1-self0), lat
+	o.summarise()
+	return o
+}
+
+// summarise computes the per-request processor time and the percentiles.
+func (o *outcome) summarise() {
 	if o.sent > 0 {
-		o.cpuSelf = (self1 - self0) / time.Duration(o.sent)
-		o.cpuRest = (all1 - all0 - (self1 - self0)) / time.Duration(o.sent)
+		o.cpuSelf = o.cpuSelfAll / time.Duration(o.sent)
+		o.cpuRest = o.cpuRestAll / time.Duration(o.sent)
 	}
-	o.measured = len(lat)
-	o.p50, o.p99 = percentile(lat, 0.50), percentile(lat, 0.99)
+	o.measured = len(o.lat)
+	o.p50, o.p99 = percentile(o.lat, 0.50), percentile(o.lat, 0.99)
+}
+
+// merge adds up the rounds of one series into one outcome.
+func merge(rounds []*outcome) *outcome {
+	o := &outcome{name: rounds[0].name, okByPlan: map[int64]int{}, badByPlan: map[int64]int{}, voted: map[int64]bool{}}
+	for _, r := range rounds {
+		o.sent, o.ok, o.window = o.sent+r.sent, o.ok+r.ok, o.window+r.window
+		o.cpuSelfAll, o.cpuRestAll = o.cpuSelfAll+r.cpuSelfAll, o.cpuRestAll+r.cpuRestAll
+		o.lat = append(o.lat, r.lat...)
+		for p, n := range r.okByPlan {
+			o.okByPlan[p] += n
+		}
+		for p, n := range r.badByPlan {
+			o.badByPlan[p] += n
+		}
+		for h := range r.voted {
+			o.voted[h] = true
+		}
+		if len(o.firstFails) < 5 {
+			o.firstFails = append(o.firstFails, r.firstFails...)
+		}
+	}
+	o.summarise()
 	return o
 }
 
@@ -184,9 +217,11 @@ const (
 	goalP99    = 100 * time.Millisecond
 )
 
-// printTable prints the runs in pairs, bare then Anju, with Anju's ratio and
-// the goals beside it. It prints; it does not judge a noisy machine.
-func printTable(pairs [][2]*outcome, goals []float64) {
+// printTable prints the series in pairs, bare then Anju, with Anju's ratio
+// (all rounds together) and the goals beside it, then the ratio of each
+// round, which shows how noisy the machine was. It prints; it does not judge
+// a noisy machine.
+func printTable(pairs [][2]*outcome, goals []float64, rounds [][2][]*outcome) {
 	fmt.Printf("\n%-28s %9s %10s %10s %8s %15s\n", "", "votes/s", "p50", "p99", "non-200", "cpu/vote go+pg")
 	row := func(o *outcome) string {
 		return fmt.Sprintf("%-28s %9s %10s %10s %8d %7s+%-7s", o.name, thousands(o.perSecond()), ms(o.p50), ms(o.p99), o.failed(),
@@ -198,6 +233,11 @@ func printTable(pairs [][2]*outcome, goals []float64) {
 		ratio := anju.perSecond() / bare.perSecond()
 		fmt.Printf("%s   ratio %.2f (goal ≥ %.2f %s, p99 goal ≤ %s %s)\n", row(anju), ratio,
 			goals[i], verdict(ratio >= goals[i]), ms(goalP99), verdict(anju.p99 <= goalP99))
+		var each []string
+		for r := range rounds[i][0] {
+			each = append(each, fmt.Sprintf("%.2f", rounds[i][1][r].perSecond()/rounds[i][0][r].perSecond()))
+		}
+		fmt.Printf("%-28s ratio of each round: %s\n", "", strings.Join(each, " "))
 	}
 	fmt.Println()
 }

@@ -19,7 +19,9 @@ import (
 const (
 	voterCount  = 64 // goroutines in flight
 	spreadPlans = 40 // communities of 2 households, one plan each
-	warmUp      = time.Second
+	warmUp      = 500 * time.Millisecond
+	rounds      = 5                      // turns of the four series
+	settle      = 500 * time.Millisecond // pause after each turn
 )
 
 // TestVoteThroughput (make bench-vote) drives PUT /api/v1/me/ballot with 64
@@ -66,9 +68,10 @@ func TestVoteThroughput(t *testing.T) {
 		spreadVoters = append(spreadVoters, newVoter(com.planID, com.households[i/spreadPlans]))
 		singleVoters = append(singleVoters, newVoter(single.planID, single.households[i]))
 	}
-	fmt.Printf("\n%d voters in flight, %s warm-up, %s measured per run; both servers on PostgreSQL with a pool of %d\n",
-		voterCount, warmUp, measure, poolSize)
-	runs := []struct {
+	fmt.Printf("\n%d voters in flight; each series measured %s in all, in %d rounds of %s (after %s of warm-up each),\n"+
+		"the four series taking turns so that a slower or faster spell of a shared machine falls on all of them;\n"+
+		"both servers on PostgreSQL with a pool of %d\n", voterCount, measure, rounds, measure/rounds, warmUp, poolSize)
+	series := []struct {
 		name, url string
 		voters    []voter
 	}{
@@ -77,15 +80,25 @@ func TestVoteThroughput(t *testing.T) {
 		{"bare echo+pgx (1 plan)", bare.URL, singleVoters},
 		{"anju (1 plan)", srv.URL, singleVoters},
 	}
-	var out []*outcome
-	for _, r := range runs {
-		stop := profileRun(t, r.name)
-		o := drive(r.name, r.url, r.voters, warmUp, measure)
-		stop()
-		t.Logf("%s: %d requests, %d answered 200", o.name, o.sent, o.ok)
-		out = append(out, o)
+	byRound := make([][]*outcome, len(series))
+	for r := 1; r <= rounds; r++ {
+		for i, sr := range series {
+			stop := profileRun(t, fmt.Sprintf("%s round %d", sr.name, r))
+			o := drive(sr.name, sr.url, sr.voters, warmUp, measure/rounds)
+			stop()
+			byRound[i] = append(byRound[i], o)
+			// Let the server finish what the run left (the sequencer's last
+			// batches, the pool's idle work) before the next series starts.
+			time.Sleep(settle)
+		}
 	}
-	printTable([][2]*outcome{{out[0], out[1]}, {out[2], out[3]}}, []float64{goalSpread, goalSingle})
+	out := make([]*outcome, len(series))
+	for i := range series {
+		out[i] = merge(byRound[i])
+		t.Logf("%s: %d requests, %d answered 200", out[i].name, out[i].sent, out[i].ok)
+	}
+	printTable([][2]*outcome{{out[0], out[1]}, {out[2], out[3]}}, []float64{goalSpread, goalSingle},
+		[][2][]*outcome{{byRound[0], byRound[1]}, {byRound[2], byRound[3]}})
 	for _, o := range out {
 		// At most 0.1 % may fail: a timeout on a busy machine is not a bug,
 		// a steady trickle of errors is.
