@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -26,11 +27,62 @@ type Tokens struct {
 	staffTTL     time.Duration
 	householdTTL time.Duration
 	now          func() time.Time
+	checked      checkedTokens
 }
 
 // NewTokens returns a token service signing with key.
 func NewTokens(key []byte, staffTTL, householdTTL time.Duration) *Tokens {
-	return &Tokens{key: key, staffTTL: staffTTL, householdTTL: householdTTL, now: time.Now}
+	return &Tokens{key: key, staffTTL: staffTTL, householdTTL: householdTTL, now: time.Now,
+		checked: checkedTokens{m: map[string]checkedToken{}}}
+}
+
+// checkedTokens remembers the tokens this instance has verified, so that a
+// phone sending the same token with every request (for a day, until it is
+// renewed) costs one signature check and one JSON decoding, not one per
+// request. What a token says depends on nothing but its bytes and the key,
+// so remembering it is exact: its expiry is still checked on every use, and
+// what can end a session before then (a new household code, a staff token
+// version) is checked against the database by the guard, as before. It is a
+// cache of a pure function, not state: another instance simply verifies
+// the token again.
+type checkedTokens struct {
+	mu sync.Mutex
+	m  map[string]checkedToken
+}
+
+type checkedToken struct {
+	sub subject
+	exp time.Time
+}
+
+// checkedMax bounds the tokens remembered; when it is reached they are all
+// forgotten and verified again as they come.
+const checkedMax = 8192
+
+// tokenLeeway is the clock skew allowed on a token's times.
+const tokenLeeway = 30 * time.Second
+
+func (c *checkedTokens) get(key string, now time.Time) (subject, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	tok, ok := c.m[key]
+	if !ok {
+		return subject{}, false
+	}
+	if !now.Before(tok.exp.Add(tokenLeeway)) {
+		delete(c.m, key)
+		return subject{}, false
+	}
+	return tok.sub, true
+}
+
+func (c *checkedTokens) put(key string, sub subject, exp time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= checkedMax {
+		clear(c.m)
+	}
+	c.m[key] = checkedToken{sub: sub, exp: exp}
 }
 
 // Issued is a signed token and when it expires.
@@ -87,30 +139,45 @@ var errBadToken = errors.New("bad token")
 
 // parse verifies raw for the given audience.
 func (t *Tokens) parse(raw, aud string) (subject, error) {
+	key := aud + " " + raw
+	if sub, ok := t.checked.get(key, t.now()); ok {
+		return sub, nil
+	}
+	sub, exp, err := t.verify(raw, aud)
+	if err != nil {
+		return subject{}, err
+	}
+	t.checked.put(key, sub, exp)
+	return sub, nil
+}
+
+// verify checks raw's signature and claims for the given audience, and
+// returns what it names and when it expires.
+func (t *Tokens) verify(raw, aud string) (subject, time.Time, error) {
 	p := jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(issuer), jwt.WithAudience(aud), jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(), jwt.WithLeeway(30*time.Second), jwt.WithTimeFunc(t.now))
+		jwt.WithIssuedAt(), jwt.WithLeeway(tokenLeeway), jwt.WithTimeFunc(t.now))
 	var c claims
 	if _, err := p.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.key, nil }); err != nil {
-		return subject{}, err
+		return subject{}, time.Time{}, err
 	}
 	kind, idText, ok := strings.Cut(c.Subject, ":")
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if !ok || err != nil || id <= 0 {
-		return subject{}, errBadToken
+		return subject{}, time.Time{}, errBadToken
 	}
 	wantKind := "staff"
 	if aud == audienceHousehold {
 		wantKind = "household"
 	}
 	if kind != wantKind {
-		return subject{}, errBadToken
+		return subject{}, time.Time{}, errBadToken
 	}
 	sub := subject{kind: kind, id: id, codeVersion: c.CodeVersion, tokenVersion: c.TokenVersion}
 	if c.IssuedAt != nil {
 		sub.issuedAt = c.IssuedAt.Time
 	}
-	return sub, nil
+	return sub, c.ExpiresAt.Time, nil // WithExpirationRequired: there is one
 }
 
 // RenewAfter is how old a household token gets before a request made with it

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -163,5 +164,64 @@ func TestAClaimSignsInNobodyUntilConfirmed(t *testing.T) {
 	wantExpired("Verify after a new code", err)
 	if lookups != 1 {
 		t.Fatalf("Verify read the household %d times, want 1", lookups)
+	}
+}
+
+// TestARememberedTokenStillExpires: a token verified once is remembered, but
+// it expires when it would have, it is remembered for its own audience only,
+// and a token differing by one byte is verified (and refused) afresh.
+func TestARememberedTokenStillExpires(t *testing.T) {
+	now := time.Date(2026, 12, 8, 8, 0, 0, 0, time.UTC)
+	tokens := NewTokens([]byte(strings.Repeat("k", 32)), time.Hour, 2*time.Hour)
+	tokens.now = func() time.Time { return now }
+	issued, err := tokens.IssueHousehold(9, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if sub, err := tokens.parse(issued.Token, audienceHousehold); err != nil || sub.id != 9 || sub.codeVersion != 3 {
+			t.Fatalf("parse: %+v %v", sub, err)
+		}
+	}
+	if len(tokens.checked.m) != 1 {
+		t.Fatalf("%d tokens remembered, want 1", len(tokens.checked.m))
+	}
+	if _, err := tokens.parse(issued.Token, audienceStaff); err == nil {
+		t.Fatal("a household token remembered for households was accepted as a staff token")
+	}
+	tampered := issued.Token[:len(issued.Token)-2] + "AA"
+	if tampered == issued.Token {
+		tampered = issued.Token[:len(issued.Token)-2] + "BB"
+	}
+	if _, err := tokens.parse(tampered, audienceHousehold); err == nil {
+		t.Fatal("a token with another signature was accepted")
+	}
+	now = now.Add(2*time.Hour + tokenLeeway - time.Second)
+	if _, err := tokens.parse(issued.Token, audienceHousehold); err != nil {
+		t.Fatalf("within the leeway: %v", err)
+	}
+	now = now.Add(time.Second)
+	if _, err := tokens.parse(issued.Token, audienceHousehold); err == nil {
+		t.Fatal("a remembered token was accepted after it expired")
+	}
+	if _, ok := tokens.checked.m["anju-household "+issued.Token]; ok {
+		t.Fatal("an expired token is still remembered")
+	}
+}
+
+// TestRememberedTokensAreBounded: when checkedMax tokens are remembered, the
+// next one starts the memory over.
+func TestRememberedTokensAreBounded(t *testing.T) {
+	var c checkedTokens
+	c.m = map[string]checkedToken{}
+	exp := time.Now().Add(time.Hour)
+	for i := range checkedMax + 1 {
+		c.put(strconv.Itoa(i), subject{id: int64(i)}, exp)
+	}
+	if len(c.m) != 1 {
+		t.Fatalf("%d remembered, want 1 after the memory started over", len(c.m))
+	}
+	if sub, ok := c.get(strconv.Itoa(checkedMax), time.Now()); !ok || sub.id != checkedMax {
+		t.Fatalf("the newest token was forgotten: %+v %v", sub, ok)
 	}
 }

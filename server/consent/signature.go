@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"image"
+	"image/color"
 	"image/png"
 	"strings"
 
@@ -66,22 +67,53 @@ func DecodeSignature(dataURL string) (*Signature, error) {
 }
 
 // blank tells whether an image has no visible stroke: every pixel transparent
-// or (near) the colour of the first pixel.
+// or (near) the colour of the first pixel. A phone's canvas gives 8-bit RGBA,
+// which decodes to *image.NRGBA: its pixels are read from the buffer, every
+// other kind through At (the same test, slower).
 func blank(img image.Image) bool {
 	b := img.Bounds()
-	r0, g0, b0, a0 := img.At(b.Min.X, b.Min.Y).RGBA()
-	const tolerance = 0x1000
-	near := func(x, y uint32) bool { return x-y < tolerance || y-x < tolerance }
+	if b.Empty() {
+		return true
+	}
+	if n, ok := img.(*image.NRGBA); ok {
+		plain := plainOf(n.NRGBAAt(b.Min.X, b.Min.Y))
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			row := n.Pix[n.PixOffset(b.Min.X, y) : n.PixOffset(b.Min.X, y)+4*b.Dx()]
+			for i := 0; i < len(row); i += 4 {
+				if plain.shows(color.NRGBA{R: row[i], G: row[i+1], B: row[i+2], A: row[i+3]}.RGBA()) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	plain := plainOf(img.At(b.Min.X, b.Min.Y))
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
-			r, g, bl, a := img.At(x, y).RGBA()
-			if a < tolerance {
-				continue
-			}
-			if !(near(r, r0) && near(g, g0) && near(bl, b0) && near(a, a0)) {
+			if plain.shows(img.At(x, y).RGBA()) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// plain is the colour of an empty signature pad: its first pixel.
+type plain struct{ r, g, b, a uint32 }
+
+func plainOf(c color.Color) plain {
+	r, g, b, a := c.RGBA()
+	return plain{r, g, b, a}
+}
+
+// shows tells whether a pixel of colour r, g, b, a (alpha-premultiplied,
+// as color.Color's RGBA gives) is a visible stroke: neither (near)
+// transparent nor (near) the pad's colour.
+func (p plain) shows(r, g, b, a uint32) bool {
+	const tolerance = 0x1000
+	near := func(x, y uint32) bool { return x-y < tolerance || y-x < tolerance }
+	if a < tolerance {
+		return false
+	}
+	return !(near(r, p.r) && near(g, p.g) && near(b, p.b) && near(a, p.a))
 }
