@@ -144,7 +144,7 @@ func (h *Handlers) proof(c echo.Context) error {
 		return err
 	}
 	if p.Pending {
-		// The sequencer integrates within about 200 ms: ask again in a second.
+		// The sequencer integrates within about half a second: ask again in a second.
 		c.Response().Header().Set("Retry-After", "1")
 		return c.JSON(http.StatusAccepted, p)
 	}
