@@ -242,20 +242,49 @@ func latestOf(tx *gorm.DB, logIDs []int64) (map[int64]*Checkpoint, error) {
 // rangesAt is the compact range [0, size) of each log at its head, read from
 // the stored nodes in one statement.
 func rangesAt(tx *gorm.DB, heads map[int64]*Checkpoint) (map[int64]*compact.Range, error) {
+	wanted := make(map[int64][]compact.NodeID, len(heads))
+	for id, head := range heads {
+		wanted[id] = compact.RangeNodes(0, head.Size, nil)
+	}
+	hashes, err := nodeHashesOf(tx, wanted)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*compact.Range, len(heads))
+	for id, head := range heads {
+		rng, err := rangeFactory.NewRange(0, head.Size, hashes[id])
+		if err != nil {
+			return nil, err
+		}
+		out[id] = rng
+	}
+	return out, nil
+}
+
+// nodeHashes reads the hashes of the given perfect subtrees of one log, in
+// order.
+func nodeHashes(tx *gorm.DB, logID int64, ids []compact.NodeID) ([][]byte, error) {
+	hashes, err := nodeHashesOf(tx, map[int64][]compact.NodeID{logID: ids})
+	return hashes[logID], err
+}
+
+// nodeHashesOf reads, for each log, the hashes of the given perfect
+// subtrees, in the order given, in one statement: a join with the wanted
+// nodes, so that each is one index probe.
+func nodeHashesOf(tx *gorm.DB, wanted map[int64][]compact.NodeID) (map[int64][][]byte, error) {
 	var values strings.Builder
 	var args []any
-	for id, head := range heads {
-		for _, nid := range compact.RangeNodes(0, head.Size, nil) {
+	for logID, ids := range wanted {
+		for _, id := range ids {
 			if values.Len() > 0 {
 				values.WriteString(", ")
 			}
 			values.WriteString("(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS BIGINT))")
-			args = append(args, id, int(nid.Level), nid.Index)
+			args = append(args, logID, int(id.Level), id.Index)
 		}
 	}
 	byID := map[int64]map[compact.NodeID][]byte{}
 	if values.Len() > 0 {
-		// A join with the wanted nodes, so that each is one index probe.
 		var rows []node
 		if err := tx.Raw(`SELECT n.log_id, n.level, n.idx, n.hash FROM tlog_nodes n JOIN (VALUES `+values.String()+`) v
 			ON n.log_id = v.column1 AND n.level = v.column2 AND n.idx = v.column3`, args...).Scan(&rows).Error; err != nil {
@@ -268,55 +297,17 @@ func rangesAt(tx *gorm.DB, heads map[int64]*Checkpoint) (map[int64]*compact.Rang
 			byID[r.LogID][compact.NewNodeID(uint(r.Level), r.Idx)] = r.Hash
 		}
 	}
-	out := make(map[int64]*compact.Range, len(heads))
-	for id, head := range heads {
-		ids := compact.RangeNodes(0, head.Size, nil)
+	out := make(map[int64][][]byte, len(wanted))
+	for logID, ids := range wanted {
 		hashes := make([][]byte, len(ids))
-		for i, nid := range ids {
-			h, ok := byID[id][nid]
+		for i, id := range ids {
+			h, ok := byID[logID][id]
 			if !ok {
-				return nil, fmt.Errorf("log %d lacks the tree node at level %d, index %d", id, nid.Level, nid.Index)
+				return nil, fmt.Errorf("log %d lacks the tree node at level %d, index %d", logID, id.Level, id.Index)
 			}
 			hashes[i] = h
 		}
-		rng, err := rangeFactory.NewRange(0, head.Size, hashes)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = rng
-	}
-	return out, nil
-}
-
-// nodeHashes reads the hashes of the given perfect subtrees, in order.
-func nodeHashes(tx *gorm.DB, logID int64, ids []compact.NodeID) ([][]byte, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	var where strings.Builder
-	args := []any{logID}
-	for i, id := range ids {
-		if i > 0 {
-			where.WriteString(" OR ")
-		}
-		where.WriteString("(level = ? AND idx = ?)")
-		args = append(args, int(id.Level), id.Index)
-	}
-	var rows []node
-	if err := tx.Raw("SELECT level, idx, hash FROM tlog_nodes WHERE log_id = ? AND ("+where.String()+")", args...).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	byID := make(map[compact.NodeID][]byte, len(rows))
-	for _, r := range rows {
-		byID[compact.NewNodeID(uint(r.Level), r.Idx)] = r.Hash
-	}
-	out := make([][]byte, len(ids))
-	for i, id := range ids {
-		h, ok := byID[id]
-		if !ok {
-			return nil, fmt.Errorf("log %d lacks the tree node at level %d, index %d", logID, id.Level, id.Index)
-		}
-		out[i] = h
+		out[logID] = hashes
 	}
 	return out, nil
 }
