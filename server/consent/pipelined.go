@@ -172,8 +172,9 @@ func (s *Service) leadBatches() {
 }
 
 // take removes the next batch from the queue: at most batchMaxVotes votes,
-// one per household (a household's next vote waits for the batch after, so
-// it is ordered after the one before). A vote whose caller has gone is
+// one per household (two votes of one household would contend for one
+// revision number: the second waits for a later batch, where the
+// household's lock orders the two). A vote whose caller has gone is
 // answered at once. The caller holds mu.
 func (b *voteBatcher) take() []*voteJob {
 	var jobs, rest []*voteJob
