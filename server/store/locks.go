@@ -74,39 +74,54 @@ func lockSharedThen(shared, key string) string {
 // order (sorted, each once), so batches locking overlapping sets never
 // deadlock.
 func QueueLockEach(b *pgx.Batch, ns Lock, ids []int64, shared bool) {
-	keys := make([]int64, len(ids))
-	for i, id := range ids {
-		keys[i] = ns.key(id)
-	}
-	slices.Sort(keys)
 	fn := "pg_advisory_xact_lock"
 	if shared {
 		fn = "pg_advisory_xact_lock_shared"
 	}
 	// unnest yields the keys in the array's order, and each is locked as
 	// its row is read.
-	b.Queue("SELECT count("+fn+"(k)) FROM unnest($1::bigint[]) AS k", slices.Compact(keys))
+	_, keys := sortedKeys(ns, ids)
+	b.Queue("SELECT count("+fn+"(k)) FROM unnest($1::bigint[]) AS k", keys)
 }
 
 // TryLockEach takes ns/id for each of ids that nobody holds, in one
-// statement, and returns the ids it took (all of them on SQLite).
+// statement and in one order, and returns the ids it took (all of them on
+// SQLite).
 func (d *DB) TryLockEach(tx *gorm.DB, ns Lock, ids []int64) ([]int64, error) {
 	if !d.Postgres || len(ids) == 0 {
 		return ids, nil
 	}
-	sorted := slices.Clone(ids)
-	slices.Sort(sorted)
+	distinct, keys := sortedKeys(ns, ids)
 	var list strings.Builder // an array literal: gorm would spread a slice into a row
-	for i, id := range slices.Compact(sorted) {
+	for i, k := range keys {
 		if i > 0 {
 			list.WriteByte(',')
 		}
-		list.WriteString(strconv.FormatInt(id, 10))
+		list.WriteString(strconv.FormatInt(k, 10))
 	}
-	var got []int64
-	err := tx.Raw("SELECT id FROM unnest(?::bigint[]) WITH ORDINALITY AS u(id, n) WHERE pg_try_advisory_xact_lock(? + id) ORDER BY n",
-		"{"+list.String()+"}", ns.key(0)).Scan(&got).Error
-	return got, err
+	var taken []int // positions in keys, from 1
+	if err := tx.Raw("SELECT n FROM unnest(?::bigint[]) WITH ORDINALITY AS u(k, n) WHERE pg_try_advisory_xact_lock(k) ORDER BY n",
+		"{"+list.String()+"}").Scan(&taken).Error; err != nil {
+		return nil, err
+	}
+	got := make([]int64, len(taken))
+	for i, n := range taken {
+		got[i] = distinct[n-1]
+	}
+	return got, nil
+}
+
+// sortedKeys returns ids sorted, each once, and their lock keys in ns in
+// the same order (a key sorts as its id does within one namespace).
+func sortedKeys(ns Lock, ids []int64) (distinct, keys []int64) {
+	distinct = slices.Clone(ids)
+	slices.Sort(distinct)
+	distinct = slices.Compact(distinct)
+	keys = make([]int64, len(distinct))
+	for i, id := range distinct {
+		keys[i] = ns.key(id)
+	}
+	return distinct, keys
 }
 
 // TryLock takes ns/key if nobody holds it, and tells whether it did. On
